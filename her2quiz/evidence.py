@@ -1,0 +1,83 @@
+"""Quotes and the source texts they come from.
+
+A quote matches its source when both are equal after :func:`normalise`: case folded,
+white space and punctuation (Unicode categories P* and Z*) removed, compatibility forms
+unified (NFKC). So hard line breaks, run-together words ("afterneoadjuvant") and
+typographic quotes in a captured web page do not matter; every letter, digit and symbol
+(``+``, ``=``) still must.
+
+Each source text is normalised and indexed once; a quote is then found with a few dict
+look-ups, not a scan of the text, so checking grows linearly with the number of quotes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+K = 12  # length of the indexed slices of a normalised text
+STEP = 8  # one indexed slice every STEP characters
+
+
+@lru_cache(maxsize=4096)
+def _dropped(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch)[0] in "PZC"
+
+
+def normalise(text: str) -> str:
+    """The form quotes and sources are compared in."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if not _dropped(ch))
+
+
+@dataclass
+class SourceText:
+    """One source's normalised text and a sparse index of its slices."""
+
+    text: str
+    index: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_text(cls, raw: str) -> SourceText:
+        text = normalise(raw)
+        index: dict[str, list[int]] = {}
+        for start in range(0, max(len(text) - K + 1, 0), STEP):
+            index.setdefault(text[start : start + K], []).append(start)
+        return cls(text, index)
+
+    def contains(self, quote: str) -> bool:
+        """True when the normalised quote occurs in the normalised text."""
+        q = normalise(quote)
+        if not q:
+            return False
+        if len(q) < K + STEP:
+            return q in self.text
+        # Some indexed slice starts within the quote's first STEP characters.
+        for offset in range(STEP):
+            for start in self.index.get(q[offset : offset + K], ()):
+                begin = start - offset
+                if begin >= 0 and self.text.startswith(q, begin):
+                    return True
+        return False
+
+
+@dataclass
+class Library:
+    """The source texts of a bank, read from one folder on first use."""
+
+    folder: Path
+    _texts: dict[str, SourceText | None] = field(default_factory=dict)
+
+    def get(self, file: str) -> SourceText | None:
+        """The indexed text of a source file, or None when it cannot be read."""
+        if file not in self._texts:
+            path = self.folder / file
+            try:
+                raw = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                self._texts[file] = None
+            else:
+                self._texts[file] = SourceText.from_text(raw)
+        return self._texts[file]

@@ -1,0 +1,384 @@
+"""YAML text -> a positioned tree, safely.
+
+The only place that parses YAML. It reads libyaml's event stream (``yaml.parse`` with
+the C parser) and composes its own small tree, which lets it refuse what PyYAML lets
+through or cannot bound:
+
+* tags are refused (``!!python/...`` builds objects; nothing here ever constructs one);
+* a duplicate mapping key is an error at the second key (PyYAML keeps the last one);
+* one document only; an empty file is an error;
+* nesting depth, file size and alias expansion are bounded, so a hostile file fails in
+  milliseconds with a message instead of exhausting the stack or memory.
+
+Plain scalars are resolved like PyYAML's safe loader (YAML 1.1: ``yes`` is a boolean,
+``2005`` an integer), so the validator can tell an author to quote them. Every node keeps
+its 1-based line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from yaml.resolver import Resolver
+
+from .diagnostics import Diagnostic
+
+try:  # libyaml is what makes loading fast; the pure-Python parser is the fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 4_000_000  # nodes after alias expansion
+
+_TAGS = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "timestamp",
+    "tag:yaml.org,2002:merge": "merge",
+    "tag:yaml.org,2002:value": "str",
+}
+_IMPLICIT = Resolver.yaml_implicit_resolvers
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+
+
+class Node:
+    """A node of the positioned tree (1-based ``line`` and ``column``)."""
+
+    __slots__ = ("column", "line", "size")
+    kind = "node"
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+        self.size = 1  # nodes in this subtree, aliases expanded
+
+
+class Scalar(Node):
+    """A scalar: ``value`` is resolved (str, int, float, bool, None or the text of a date)."""
+
+    __slots__ = ("text", "type", "value")
+    kind = "scalar"
+
+    def __init__(self, line: int, column: int, text: str, type_: str, value: object) -> None:
+        super().__init__(line, column)
+        self.text = text
+        self.type = type_
+        self.value = value
+
+
+class Mapping(Node):
+    """A mapping; ``pairs`` keeps key nodes for positions, ``fields`` looks values up."""
+
+    __slots__ = ("fields", "pairs")
+    kind = "mapping"
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.pairs: list[tuple[Scalar, Node]] = []
+        self.fields: dict[str, Node] = {}
+
+    def key_node(self, key: str) -> Scalar | None:
+        for k, _ in self.pairs:
+            if k.value == key:
+                return k
+        return None
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+    kind = "sequence"
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.items: list[Node] = []
+
+
+Tree = Scalar | Mapping | Sequence
+
+
+class LoadError(Exception):
+    """The file cannot become a tree; carries the diagnostic that says why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.concise())
+        self.diagnostic = diagnostic
+
+
+def resolve_plain(text: str) -> tuple[str, object]:
+    """The type and value PyYAML's safe loader gives a plain (unquoted) scalar."""
+    resolvers = _IMPLICIT.get(text[:1] if text else None, ())
+    for tag, regexp in resolvers:
+        if regexp.match(text):
+            type_ = _TAGS.get(tag, "str")
+            return type_, _convert(type_, text)
+    return "str", text
+
+
+def _convert(type_: str, text: str) -> object:
+    if type_ == "bool":
+        return _BOOLS[text.lower()]
+    if type_ == "null":
+        return None
+    if type_ in ("int", "float"):
+        try:
+            return int(text.replace("_", ""), 0) if type_ == "int" else float(text.replace("_", ""))
+        except ValueError:
+            return text  # sexagesimal and other YAML 1.1 oddities: the type is what matters
+    return text
+
+
+def read_text(path: Path, display: str) -> tuple[str, list[Diagnostic]]:
+    """The file's text: UTF-8 (a BOM is fine), bounded in size, no NUL bytes."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise LoadError(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "E009",
+                    f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes",
+                )
+            )
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(Diagnostic(display, 1, 1, "E001", f"cannot read file: {e.strerror}")) from e
+    return decode(data, display), []
+
+
+def decode(data: bytes, display: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise LoadError(
+            Diagnostic(
+                display, 1, 1, "E009", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes"
+            )
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise LoadError(
+            Diagnostic(
+                display,
+                line,
+                column,
+                "E002",
+                f"file is not UTF-8: invalid byte 0x{data[e.start]:02x} at byte offset {e.start}",
+            )
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise LoadError(Diagnostic(display, line, column, "E010", "NUL byte (U+0000) in the file"))
+    return text
+
+
+def parse(text: str, display: str) -> tuple[Tree, list[Diagnostic]]:
+    """Compose the single document of ``text``; raises LoadError when there is no tree.
+
+    Problems that still leave a usable tree (duplicate keys) come back as diagnostics.
+    """
+    composer = _Composer(display)
+    try:
+        tree = composer.compose(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as e:
+        raise LoadError(_syntax_diagnostic(e, display)) from None
+    except yaml.YAMLError as e:  # pragma: no cover - libyaml marks its errors
+        raise LoadError(Diagnostic(display, 1, 1, "E003", f"YAML error: {e}")) from None
+    return tree, composer.diagnostics
+
+
+def load_tree(path: str | Path, display: str | None = None) -> tuple[Tree, str, list[Diagnostic]]:
+    """Read and compose a bank file: (tree, text, diagnostics). Raises LoadError."""
+    path = Path(path)
+    display = display if display is not None else str(path)
+    text, _ = read_text(path, display)
+    tree, diagnostics = parse(text, display)
+    return tree, text, diagnostics
+
+
+def _syntax_diagnostic(e: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+    mark = e.problem_mark or e.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (e.problem or "").strip()
+    if "'\\t'" in problem:
+        message = "tab character: YAML indentation must use spaces"
+    else:
+        message = f"YAML syntax error: {problem}"
+        if e.context:
+            message += f" ({e.context.strip()})"
+    return Diagnostic(display, line, column, "E003", message)
+
+
+class _Composer:
+    """Events -> tree, enforcing the limits as it goes."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.diagnostics: list[Diagnostic] = []
+        self.anchors: dict[str, Node] = {}
+        self.pending_anchor: dict[int, str] = {}
+        self.nodes = 0
+
+    def fail(self, mark: yaml.Mark | None, code: str, message: str) -> LoadError:
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return LoadError(Diagnostic(self.display, line, column, code, message))
+
+    def compose(self, events: Iterator[yaml.Event]) -> Tree:
+        root: Node | None = None
+        documents = 0
+        stack: list[Node] = []
+        keys: list[Scalar | None] = []  # per open mapping: the key awaiting its value
+        for event in events:
+            cls = type(event)
+            if cls is yaml.ScalarEvent or cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                node = self.new_node(event, cls)
+                if cls is not yaml.ScalarEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        raise self.fail(
+                            event.start_mark,
+                            "E009",
+                            f"nesting deeper than {MAX_DEPTH} levels; a bank needs about 6",
+                        )
+                    self.attach(node, stack, keys, event)
+                    stack.append(node)
+                    keys.append(None)
+                    continue
+                self.attach(node, stack, keys, event)
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                node = stack.pop()
+                keys.pop()
+                anchor = self.pending_anchor.pop(id(node), None)
+                if anchor is not None:
+                    self.anchors[anchor] = node
+                if stack:
+                    stack[-1].size += node.size
+                else:
+                    root = node
+            elif cls is yaml.AliasEvent:
+                target = self.anchors.get(event.anchor)
+                if target is None:
+                    raise self.fail(
+                        event.start_mark, "E003", f"alias '*{event.anchor}' names no anchor defined before it"
+                    )
+                self.nodes += target.size
+                if self.nodes > MAX_NODES:
+                    raise self.fail(
+                        event.start_mark,
+                        "E009",
+                        f"aliases expand to more than {MAX_NODES:,} nodes; refusing to expand them",
+                    )
+                self.attach(target, stack, keys, event, alias=True)
+            elif cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.fail(
+                        event.start_mark,
+                        "E007",
+                        "a second YAML document; a bank is one document (remove '---')",
+                    )
+        if root is None:
+            raise self.fail(
+                None, "E008", "the file is empty; expected a mapping with bank, topics, sources, questions"
+            )
+        return root  # type: ignore[return-value]
+
+    def new_node(self, event: yaml.Event, cls: type) -> Node:
+        mark = event.start_mark
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != "tag:yaml.org,2002:str":
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(
+                mark,
+                "E005",
+                f"tag '{shown}' is not allowed: a bank is plain data, and no tag is ever run or built",
+            )
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(mark, "E009", f"more than {MAX_NODES:,} nodes")
+        line, column = mark.line + 1, mark.column + 1
+        if cls is yaml.ScalarEvent:
+            text = event.value
+            if tag is None and event.implicit[0]:
+                type_, value = resolve_plain(text)
+            else:
+                type_, value = "str", text
+            node: Node = Scalar(line, column, text, type_, value)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = node
+            return node
+        node = Mapping(line, column) if cls is yaml.MappingStartEvent else Sequence(line, column)
+        if event.anchor is not None:
+            self.pending_anchor[id(node)] = event.anchor
+        return node
+
+    def attach(
+        self,
+        node: Node,
+        stack: list[Node],
+        keys: list[Scalar | None],
+        event: yaml.Event,
+        alias: bool = False,
+    ) -> None:
+        if not stack:
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            if not isinstance(node, (Mapping, Sequence)) or alias:
+                parent.size += node.size
+            return
+        assert isinstance(parent, Mapping)
+        key = keys[-1]
+        if key is None:  # this node is a key
+            if not isinstance(node, Scalar) or alias:
+                raise self.fail(event.start_mark, "E003", "a mapping key must be plain text")
+            if node.type == "merge":
+                raise self.fail(
+                    event.start_mark, "E003", "merge keys ('<<') are not supported; write the fields out"
+                )
+            keys[-1] = node
+            return
+        keys[-1] = None
+        name = key.value if isinstance(key.value, str) else key.text
+        if name in parent.fields:
+            first = parent.key_node(name)
+            first_line = first.line if first else parent.line
+            self.diagnostics.append(
+                Diagnostic(
+                    self.display,
+                    key.line,
+                    key.column,
+                    "E006",
+                    f"duplicate key '{name}' (first at line {first_line}); YAML would silently keep only one",
+                )
+            )
+            return
+        parent.pairs.append((key, node))
+        parent.fields[name] = node
+        if not isinstance(node, (Mapping, Sequence)) or alias:
+            parent.size += node.size + 1
+        else:
+            parent.size += 1
+
+
+def to_python(node: Node) -> object:
+    """Plain Python data for a tree (for tests and tools that do not need positions)."""
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return [to_python(i) for i in node.items]
+    assert isinstance(node, Mapping)
+    return {k.value: to_python(v) for k, v in node.pairs}

@@ -1,0 +1,281 @@
+"""Positioned tree -> Bank, with every problem as a diagnostic.
+
+Structure is the schema's job (:mod:`her2quiz.schema`); this module adds the rules a
+schema cannot say — unique ids, topics and sources that exist, options that differ,
+well-formed clozes, quotes found in their sources — and builds the typed model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import MappingProxyType
+
+from . import cloze
+from .bank import (
+    Bank,
+    Basic,
+    Citation,
+    Cloze,
+    Distractor,
+    Mcq,
+    Multi,
+    Position,
+    Question,
+    Source,
+    TrueFalse,
+)
+from .diagnostics import Diagnostic, Severity, did_you_mean
+from .evidence import Library
+from .load import Mapping, Node, Scalar, Sequence
+from .schema import SchemaChecker
+
+_SPACE = re.compile(r"\s+")
+
+
+def same_option_key(text: str) -> str:
+    """Options are 'the same' when equal after folding case and collapsing space."""
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+class Validator:
+    """One validation run over one tree."""
+
+    def __init__(self, display: str, sources_dir: Path | None) -> None:
+        self.display = display
+        self.library = Library(sources_dir) if sources_dir is not None else None
+        self.sources_dir = sources_dir
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, node: Node | Position, code: str, message: str) -> None:
+        line, column = (node.line, node.column) if isinstance(node, Node) else node
+        self.diagnostics.append(Diagnostic(self.display, line, column, code, message))
+
+    def warning(self, node: Node | Position, code: str, message: str) -> None:
+        line, column = (node.line, node.column) if isinstance(node, Node) else node
+        self.diagnostics.append(Diagnostic(self.display, line, column, code, message, Severity.WARNING))
+
+    # -- the run ------------------------------------------------------------------
+
+    def run(self, tree: Node) -> Bank | None:
+        if not isinstance(tree, Mapping):
+            found = "a list" if isinstance(tree, Sequence) else "a single value"
+            self.error(
+                tree,
+                "E100",
+                f"expected a mapping with keys 'bank', 'topics', 'sources', 'questions'; found {found}",
+            )
+            return None
+        checker = SchemaChecker(self.display)
+        self.diagnostics.extend(checker.check(tree))
+        topics = self.topics(tree.fields.get("topics"))
+        sources = self.sources(tree.fields.get("sources"))
+        questions = []
+        qnodes = tree.fields.get("questions")
+        if isinstance(qnodes, Sequence):
+            seen: dict[str, Node] = {}
+            for node in qnodes.items:
+                if not isinstance(node, Mapping):
+                    continue
+                self.check_id(node, seen)
+                self.check_references(node, topics, sources)
+                if id(node) in checker.invalid:
+                    continue
+                question = build_question(node)
+                self.check_question(question)
+                questions.append(question)
+        if any(d.is_error for d in self.diagnostics):
+            return None
+        head = tree.fields["bank"]
+        assert isinstance(head, Mapping)
+        title = _text(head, "title")
+        return Bank(
+            id=_text(head, "id"),
+            title=title,
+            deck=_text(head, "deck") or title,
+            topics=MappingProxyType(topics or {}),
+            sources=MappingProxyType(sources or {}),
+            questions=tuple(questions),  # type: ignore[arg-type]
+        )
+
+    def topics(self, node: Node | None) -> dict[str, str] | None:
+        if not isinstance(node, Mapping):
+            return None
+        return {k.value: v.value for k, v in node.pairs if isinstance(v, Scalar) and isinstance(v.value, str)}
+
+    def sources(self, node: Node | None) -> dict[str, Source] | None:
+        if not isinstance(node, Mapping):
+            return None
+        found: dict[str, Source] = {}
+        for key, value in node.pairs:
+            if not isinstance(value, Mapping):
+                continue
+            cite, file = _text(value, "cite"), _text(value, "file")
+            found[key.value] = Source(key.value, cite, file)
+            if self.library is not None and file and self.library.get(file) is None:
+                file_node = value.fields["file"]
+                self.warning(
+                    file_node,
+                    "W201",
+                    f"source text '{file}' of '{key.value}' not found in {self.sources_dir}; "
+                    "its quotes were not checked",
+                )
+        return found
+
+    def check_id(self, node: Mapping, seen: dict[str, Node]) -> None:
+        id_node = node.fields.get("id")
+        if not (isinstance(id_node, Scalar) and isinstance(id_node.value, str)):
+            return
+        first = seen.get(id_node.value)
+        if first is not None:
+            self.error(
+                id_node,
+                "E201",
+                f"duplicate id '{id_node.value}' (first at line {first.line}); ids must be unique",
+            )
+        else:
+            seen[id_node.value] = id_node
+
+    def check_references(
+        self, node: Mapping, topics: dict[str, str] | None, sources: dict[str, Source] | None
+    ) -> None:
+        """Topic and cited sources exist, quotes are found: checked from the tree, so a
+        question with other problems still hears of these."""
+        where = f" in question '{_text(node, 'id')}'" if _text(node, "id") else ""
+        topic = node.fields.get("topic")
+        if (
+            topics is not None
+            and isinstance(topic, Scalar)
+            and isinstance(topic.value, str)
+            and topic.value not in topics
+        ):
+            hint = did_you_mean(topic.value, topics) or _choices(topics)
+            self.error(topic, "E202", f"unknown topic '{topic.value}'{where}{hint}")
+        cite = node.fields.get("cite")
+        if sources is None or not isinstance(cite, Sequence):
+            return
+        for item in cite.items:
+            if not isinstance(item, Mapping):
+                continue
+            source, quote = item.fields.get("source"), item.fields.get("quote")
+            if not (isinstance(source, Scalar) and isinstance(source.value, str)):
+                continue
+            if source.value not in sources:
+                hint = did_you_mean(source.value, sources) or _choices(sources)
+                self.error(source, "E203", f"unknown source '{source.value}'{where}{hint}")
+            elif isinstance(quote, Scalar) and isinstance(quote.value, str):
+                self.check_quote(quote, sources[source.value], where)
+
+    def check_quote(self, quote: Scalar, source: Source, where: str) -> None:
+        if self.library is None:
+            return
+        text = self.library.get(source.file)
+        if text is not None and not text.contains(quote.value):
+            value = quote.value
+            short = value if len(value) <= 60 else value[:57] + "..."
+            self.error(quote, "E208", f"quote not found in '{source.key}' ({source.file}){where}: '{short}'")
+
+    def check_question(self, q: Question) -> None:
+        where = f" in question '{q.id}'"
+        if isinstance(q, (Mcq, Multi)):
+            self.check_options(q, where)
+        elif isinstance(q, Cloze):
+            for _offset, message in cloze.problems(q.text):
+                code = "E207" if message.startswith("unbalanced") else "E206"
+                self.error(q.position("text"), code, f"{message}{where}")
+
+    def check_options(self, q: Mcq | Multi, where: str) -> None:
+        seen: dict[str, tuple[str, str]] = {}
+        entries = [(f"answers.{i}", a, True) for i, a in enumerate(q.answers)] + [
+            (f"distractors.{i}", d.text, False) for i, d in enumerate(q.distractors)
+        ]
+        for field_name, text, correct in entries:
+            key = same_option_key(text)
+            if key in seen:
+                first_field, first_text = seen[key]
+                pos = q.position(field_name)
+                if not correct and first_field.startswith("answers"):
+                    self.error(pos, "E204", f"distractor '{text}' is the answer{where}")
+                else:
+                    self.error(
+                        pos,
+                        "E205",
+                        f"option '{text}' repeats '{first_text}'{where} (same after folding case and space)",
+                    )
+            else:
+                seen[key] = (field_name, text)
+
+
+def _choices(options: dict[str, object]) -> str:
+    keys = list(options)
+    shown = ", ".join(f"'{k}'" for k in keys[:8]) + (", ..." if len(keys) > 8 else "")
+    return f"; expected one of {shown}"
+
+
+def _text(node: Mapping, key: str) -> str:
+    value = node.fields.get(key)
+    return value.value if isinstance(value, Scalar) and isinstance(value.value, str) else ""
+
+
+def _str_items(node: Node | None) -> list[Scalar]:
+    return [i for i in node.items if isinstance(i, Scalar)] if isinstance(node, Sequence) else []
+
+
+def build_question(node: Mapping) -> Question:
+    """The model of a question whose structure the schema accepted."""
+    f = node.fields
+    where: dict[str, Position] = {k.value: (v.line, v.column) for k, v in node.pairs}
+    kind = _text(node, "kind")
+    cite = []
+    for item in f["cite"].items:  # type: ignore[attr-defined]
+        quote_node = item.fields["quote"]
+        source_node = item.fields["source"]
+        where[f"cite.{len(cite)}.source"] = (source_node.line, source_node.column)
+        cite.append(Citation(source_node.value, quote_node.value, quote_node.line, quote_node.column))
+    allow_node = f.get("allow")
+    common = dict(
+        id=_text(node, "id"),
+        kind=kind,
+        topic=_text(node, "topic"),
+        cite=tuple(cite),
+        difficulty=_text(node, "difficulty") or None,
+        tags=tuple(s.value for s in _str_items(f.get("tags"))),
+        explain=_text(node, "explain") or None,
+        allow=MappingProxyType(
+            {k.value: v.value for k, v in allow_node.pairs} if isinstance(allow_node, Mapping) else {}
+        ),
+        line=node.line,
+        column=node.column,
+    )
+    make: Callable[..., Question]
+    if kind in ("mcq", "multi"):
+        answers_nodes = [f["answer"]] if kind == "mcq" else _str_items(f.get("answers"))
+        distractors = []
+        for i, a in enumerate(answers_nodes):
+            where[f"answers.{i}"] = (a.line, a.column)
+        for i, d in enumerate(f["distractors"].items):  # type: ignore[attr-defined]
+            where[f"distractors.{i}"] = (d.line, d.column)
+            if isinstance(d, Mapping):
+                distractors.append(Distractor(_text(d, "text"), _text(d, "why") or None))
+            else:
+                distractors.append(Distractor(d.value))  # type: ignore[attr-defined]
+        make = Mcq if kind == "mcq" else Multi
+        return make(
+            **common,
+            stem=_text(node, "stem"),
+            answers=tuple(a.value for a in answers_nodes),  # type: ignore[attr-defined]
+            distractors=tuple(distractors),
+            order=_text(node, "order") or "shuffle",
+            where=MappingProxyType(where),
+        )
+    if kind == "truefalse":
+        answer = f["answer"].value  # type: ignore[attr-defined]
+        return TrueFalse(
+            **common, statement=_text(node, "statement"), answer=bool(answer), where=MappingProxyType(where)
+        )
+    if kind == "cloze":
+        return Cloze(**common, text=_text(node, "text"), where=MappingProxyType(where))
+    return Basic(
+        **common, stem=_text(node, "stem"), answer=_text(node, "answer"), where=MappingProxyType(where)
+    )
