@@ -194,8 +194,14 @@ def parse(text: str, display: str) -> tuple[Tree, list[Diagnostic]]:
     try:
         tree = composer.compose(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
-        raise LoadError(_syntax_diagnostic(e, display)) from None
-    except yaml.YAMLError as e:  # pragma: no cover - libyaml marks its errors
+        raise LoadError(_syntax_diagnostic(e, display, text)) from None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        message = f"control character U+{ord(char):04X} is not allowed in YAML text"
+        raise LoadError(Diagnostic(display, line, column, "E003", message)) from None
+    except yaml.YAMLError as e:  # pragma: no cover - libyaml marks its other errors
         raise LoadError(Diagnostic(display, 1, 1, "E003", f"YAML error: {e}")) from None
     return tree, composer.diagnostics
 
@@ -209,17 +215,27 @@ def load_tree(path: str | Path, display: str | None = None) -> tuple[Tree, str, 
     return tree, text, diagnostics
 
 
-def _syntax_diagnostic(e: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+def _syntax_diagnostic(e: yaml.MarkedYAMLError, display: str, text: str) -> Diagnostic:
     mark = e.problem_mark or e.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (e.problem or "").strip()
-    if "'\\t'" in problem:
-        message = "tab character: YAML indentation must use spaces"
-    else:
-        message = f"YAML syntax error: {problem}"
-        if e.context:
-            message += f" ({e.context.strip()})"
+    if "tab" in problem or _char_at(text, line, column) == "\t":
+        return Diagnostic(display, line, column, "E004", "tab character: YAML indentation must use spaces")
+    message = f"YAML syntax error: {problem}"
+    if e.context:
+        message += f" ({e.context.strip()}"
+        context = e.context_mark
+        if context is not None and mark is not None and context.line != mark.line:
+            message += f" that starts at line {context.line + 1}, column {context.column + 1}"
+        message += ")"
     return Diagnostic(display, line, column, "E003", message)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
 
 
 class _Composer:

@@ -92,7 +92,7 @@ def json_type(node: Node) -> str:
     if isinstance(node, Sequence):
         return "array"
     assert isinstance(node, Scalar)
-    return _JSON_TYPES.get(node.type, "string" if node.type == "timestamp" else node.type)
+    return _JSON_TYPES.get(node.type, node.type)  # a date stays a date: it is no text
 
 
 def _type_matches(node: Node, expected: str) -> bool:
@@ -235,10 +235,13 @@ class SchemaChecker:
         if "oneOf" in schema:
             schema = self.discriminate(node, schema, what)
         properties: dict[str, Any] = schema.get("properties", {})
-        for required in schema.get("required", ()):
-            if required not in node.fields:
-                self.report(node, "E101", f"missing required key '{required}'{_in(what)}")
         extra = schema.get("additionalProperties", True)
+        missing = [r for r in schema.get("required", ()) if r not in node.fields]
+        if extra is False and missing:  # a misspelt key is one mistake, not two
+            misspelt = {did_you_mean(k, missing) for k in node.fields if k not in properties}
+            missing = [r for r in missing if f" (did you mean '{r}'?)" not in misspelt]
+        for required in missing:
+            self.report(node, "E101", f"missing required key '{required}'{_in(what)}")
         names = schema.get("propertyNames")
         prefix = f"{label}." if label else ""
         for key, value in node.pairs:
