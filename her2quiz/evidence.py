@@ -6,8 +6,9 @@ unified (NFKC). So hard line breaks, run-together words ("afterneoadjuvant") and
 typographic quotes in a captured web page do not matter; every letter, digit and symbol
 (``+``, ``=``) still must.
 
-Each source text is normalised and indexed once; a quote is then found with a few dict
-look-ups, not a scan of the text, so checking grows linearly with the number of quotes.
+Each source text is normalised and indexed once (a slice every STEP characters); a quote
+is then found with one dict look-up per character, not a scan of the text, so checking
+grows linearly with the number of quotes.
 """
 
 from __future__ import annotations
@@ -54,9 +55,24 @@ class SourceText:
             return False
         if len(q) < K + STEP:
             return q in self.text
-        # Some indexed slice starts within the quote's first STEP characters.
-        for offset in range(STEP):
-            for start in self.index.get(q[offset : offset + K], ()):
+        get = self.index.get
+        last = len(q) - K
+        # An occurrence at position p has its slices at offsets o with (p + o) % STEP == 0
+        # indexed. For each alignment, look up those slices and verify the rarest one's
+        # positions: repetitive text cannot make a look-up scan the whole text.
+        for alignment in range(STEP):
+            best: tuple[int, list[int]] | None = None
+            for offset in range(alignment, last + 1, STEP):
+                bucket = get(q[offset : offset + K])
+                if bucket is None:
+                    best = None
+                    break
+                if best is None or len(bucket) < len(best[1]):
+                    best = (offset, bucket)
+            if best is None:
+                continue
+            offset, bucket = best
+            for start in bucket:
                 begin = start - offset
                 if begin >= 0 and self.text.startswith(q, begin):
                     return True

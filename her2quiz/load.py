@@ -45,6 +45,7 @@ _TAGS = {
     "tag:yaml.org,2002:value": "str",
 }
 _IMPLICIT = Resolver.yaml_implicit_resolvers
+_STR_TAG = "tag:yaml.org,2002:str"
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 
@@ -192,7 +193,7 @@ def parse(text: str, display: str) -> tuple[Tree, list[Diagnostic]]:
     """
     composer = _Composer(display)
     try:
-        tree = composer.compose(yaml.parse(text, Loader=_Loader))
+        tree = composer.compose(_events(text))
     except yaml.MarkedYAMLError as e:
         raise LoadError(_syntax_diagnostic(e, display, text)) from None
     except yaml.reader.ReaderError as e:
@@ -213,6 +214,22 @@ def load_tree(path: str | Path, display: str | None = None) -> tuple[Tree, str, 
     text, _ = read_text(path, display)
     tree, diagnostics = parse(text, display)
     return tree, text, diagnostics
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    """libyaml's events, pulled directly (yaml.parse adds a generator layer per event)."""
+    loader = _Loader(text)
+    try:
+        get = loader.get_event
+        while True:
+            event = get()
+            if event is None:
+                return
+            yield event
+            if type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        loader.dispose()
 
 
 def _syntax_diagnostic(e: yaml.MarkedYAMLError, display: str, text: str) -> Diagnostic:
@@ -239,127 +256,119 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 
 class _Composer:
-    """Events -> tree, enforcing the limits as it goes."""
+    """Events -> tree, enforcing the limits as it goes (one tight loop: it runs per event)."""
 
     def __init__(self, display: str) -> None:
         self.display = display
         self.diagnostics: list[Diagnostic] = []
-        self.anchors: dict[str, Node] = {}
-        self.pending_anchor: dict[int, str] = {}
-        self.nodes = 0
+        self.sizes: dict[int, int] = {}  # id(node) -> nodes in its expanded subtree
 
     def fail(self, mark: yaml.Mark | None, code: str, message: str) -> LoadError:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return LoadError(Diagnostic(self.display, line, column, code, message))
 
-    def compose(self, events: Iterator[yaml.Event]) -> Tree:
-        root: Node | None = None
-        documents = 0
+    def compose(self, events: Iterator[yaml.Event]) -> Tree:  # noqa: C901 - one loop on purpose
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        anchors: dict[str, Node] = {}
+        pending: list[str | None] = []  # anchor of each open collection
         stack: list[Node] = []
-        keys: list[Scalar | None] = []  # per open mapping: the key awaiting its value
+        keys: list[Scalar | None] = []  # per open collection: a mapping's key awaiting its value
+        root: Node | None = None
+        documents = nodes = 0
         for event in events:
             cls = type(event)
-            if cls is yaml.ScalarEvent or cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-                node = self.new_node(event, cls)
-                if cls is not yaml.ScalarEvent:
-                    if len(stack) >= MAX_DEPTH:
-                        raise self.fail(
-                            event.start_mark,
-                            "E009",
-                            f"nesting deeper than {MAX_DEPTH} levels; a bank needs about 6",
-                        )
-                    self.attach(node, stack, keys, event)
-                    stack.append(node)
-                    keys.append(None)
-                    continue
-                self.attach(node, stack, keys, event)
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-                node = stack.pop()
-                keys.pop()
-                anchor = self.pending_anchor.pop(id(node), None)
-                if anchor is not None:
-                    self.anchors[anchor] = node
-                if stack:
-                    stack[-1].size += node.size
+            alias = False
+            if cls is scalar_event:
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != _STR_TAG:
+                    raise self.tag_error(event)
+                mark = event.start_mark
+                text = event.value
+                if tag is None and event.implicit[0] and text[:1] in _IMPLICIT:
+                    type_, value = resolve_plain(text)
                 else:
-                    root = node
-            elif cls is yaml.AliasEvent:
-                target = self.anchors.get(event.anchor)
+                    type_, value = "str", text
+                node: Node = Scalar(mark.line + 1, mark.column + 1, text, type_, value)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                nodes += 1
+            elif cls is mapping_start or cls is sequence_start:
+                if event.tag is not None and event.tag != "!":
+                    raise self.tag_error(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(
+                        event.start_mark, "E009", f"nesting deeper than {MAX_DEPTH} levels; a bank needs about 6"
+                    )
+                mark = event.start_mark
+                node = (Mapping if cls is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
+                nodes += 1
+            elif cls in collection_end:
+                done = stack.pop()
+                keys.pop()
+                anchor = pending.pop()
+                if anchor is not None:
+                    anchors[anchor] = done
+                if not stack:
+                    root = done
+                continue
+            elif cls is alias_event:
+                target = anchors.get(event.anchor)
                 if target is None:
                     raise self.fail(
                         event.start_mark, "E003", f"alias '*{event.anchor}' names no anchor defined before it"
                     )
-                self.nodes += target.size
-                if self.nodes > MAX_NODES:
+                nodes += self.expanded_size(target)
+                if nodes > MAX_NODES:
                     raise self.fail(
                         event.start_mark,
                         "E009",
                         f"aliases expand to more than {MAX_NODES:,} nodes; refusing to expand them",
                     )
-                self.attach(target, stack, keys, event, alias=True)
-            elif cls is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise self.fail(
-                        event.start_mark,
-                        "E007",
-                        "a second YAML document; a bank is one document (remove '---')",
-                    )
+                node, alias = target, True
+            else:
+                if cls is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise self.fail(
+                            event.start_mark,
+                            "E007",
+                            "a second YAML document; a bank is one document (remove '---')",
+                        )
+                continue
+            if stack:
+                self.attach(node, stack[-1], keys, event, alias)
+            if not alias and cls is not scalar_event:
+                stack.append(node)
+                keys.append(None)
+                pending.append(event.anchor)
+        if nodes > MAX_NODES:
+            raise self.fail(None, "E009", f"more than {MAX_NODES:,} nodes")
         if root is None:
             raise self.fail(
                 None, "E008", "the file is empty; expected a mapping with bank, topics, sources, questions"
             )
         return root  # type: ignore[return-value]
 
-    def new_node(self, event: yaml.Event, cls: type) -> Node:
-        mark = event.start_mark
-        tag = event.tag
-        if tag is not None and tag != "!" and tag != "tag:yaml.org,2002:str":
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(
-                mark,
-                "E005",
-                f"tag '{shown}' is not allowed: a bank is plain data, and no tag is ever run or built",
-            )
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise self.fail(mark, "E009", f"more than {MAX_NODES:,} nodes")
-        line, column = mark.line + 1, mark.column + 1
-        if cls is yaml.ScalarEvent:
-            text = event.value
-            if tag is None and event.implicit[0]:
-                type_, value = resolve_plain(text)
-            else:
-                type_, value = "str", text
-            node: Node = Scalar(line, column, text, type_, value)
-            if event.anchor is not None:
-                self.anchors[event.anchor] = node
-            return node
-        node = Mapping(line, column) if cls is yaml.MappingStartEvent else Sequence(line, column)
-        if event.anchor is not None:
-            self.pending_anchor[id(node)] = event.anchor
-        return node
+    def tag_error(self, event: yaml.NodeEvent) -> LoadError:
+        shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+        return self.fail(
+            event.start_mark,
+            "E005",
+            f"tag '{shown}' is not allowed: a bank is plain data, and no tag is ever run or built",
+        )
 
     def attach(
-        self,
-        node: Node,
-        stack: list[Node],
-        keys: list[Scalar | None],
-        event: yaml.Event,
-        alias: bool = False,
+        self, node: Node, parent: Node, keys: list[Scalar | None], event: yaml.Event, alias: bool
     ) -> None:
-        if not stack:
-            return
-        parent = stack[-1]
-        if isinstance(parent, Sequence):
+        if type(parent) is Sequence:
             parent.items.append(node)
-            if not isinstance(node, (Mapping, Sequence)) or alias:
-                parent.size += node.size
             return
         assert isinstance(parent, Mapping)
         key = keys[-1]
         if key is None:  # this node is a key
-            if not isinstance(node, Scalar) or alias:
+            if type(node) is not Scalar or alias:
                 raise self.fail(event.start_mark, "E003", "a mapping key must be plain text")
             if node.type == "merge":
                 raise self.fail(
@@ -368,7 +377,7 @@ class _Composer:
             keys[-1] = node
             return
         keys[-1] = None
-        name = key.value if isinstance(key.value, str) else key.text
+        name = key.value if type(key.value) is str else key.text
         if name in parent.fields:
             first = parent.key_node(name)
             first_line = first.line if first else parent.line
@@ -384,10 +393,20 @@ class _Composer:
             return
         parent.pairs.append((key, node))
         parent.fields[name] = node
-        if not isinstance(node, (Mapping, Sequence)) or alias:
-            parent.size += node.size + 1
+
+    def expanded_size(self, node: Node) -> int:
+        """Nodes in a subtree with its aliases expanded; memoised, so counting is cheap."""
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, Sequence):
+            size = 1 + sum(self.expanded_size(child) for child in node.items)
+        elif isinstance(node, Mapping):
+            size = 1 + sum(1 + self.expanded_size(value) for _, value in node.pairs)
         else:
-            parent.size += 1
+            size = 1
+        self.sizes[id(node)] = size
+        return size
 
 
 def to_python(node: Node) -> object:
