@@ -1,0 +1,263 @@
+"""Plan -> printable quiz and answer key (Typst -> PDF).
+
+The template (``templates/quiz.typ``, built-in Typst only) receives one JSON document in
+``sys.inputs.data``: the plan's versions with their option order and correct letters,
+the questions' text as markup runs (see :func:`her2quiz.markup.to_data`), and the
+blueprint and concept-sheet tables. Text is never pasted into Typst markup, so nothing in
+a question can break or inject into the document.
+
+One compile per PDF: the quiz (every version, plus the key when ``key="appended"``) and,
+for ``key="separate"``, the key beside it. Both are rendered before either is written, and
+each is written atomically, so a failure never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import markup
+from .bank import DIFFICULTIES, AnyQuestion, Bank, Cloze
+from .cloze import deletions
+from .select import Plan, PlanItem, PlanVersion, atomic_write
+
+PAPERS = ("a4", "us-letter")
+KEYS = ("separate", "appended", "none")
+Json = dict[str, Any]
+TEMPLATE = Path(__file__).parent / "templates" / "quiz.typ"
+_SLOT = "\ue000"  # stands for a cloze deletion while the markup is parsed
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    """How to print a plan. ``epoch`` is the creation date (SOURCE_DATE_EPOCH); None: no date."""
+
+    title: str
+    subtitle: str = ""
+    paper: str = "a4"
+    key: str = "separate"
+    answer_sheet: bool = False
+    duplex: bool = False
+    epoch: int | None = None
+
+
+@dataclass
+class QuizOutput:
+    """The files written, and anything the reader should know (a question split over pages)."""
+
+    paths: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def key_path(out_path: Path) -> Path:
+    """Where a separate key goes: NAME-key.pdf beside NAME.pdf."""
+    return out_path.with_name(out_path.stem + "-key.pdf")
+
+
+def write_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOptions) -> QuizOutput:
+    """Write the quiz PDF (and its key, per ``options.key``) for ``plan``, built from ``bank``."""
+    if options.paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {options.paper!r}")
+    if options.key not in KEYS:
+        raise ValueError(f"key must be one of {', '.join(KEYS)}, not {options.key!r}")
+    if not plan.versions or not plan.versions[0].items:
+        raise ValueError("the plan has no questions")
+    out_path = Path(out_path)
+    data = quiz_data(bank, plan, options)
+    output = QuizOutput(warnings=list(plan.warnings))
+    quiz_parts = ["quiz", "key"] if options.key == "appended" else ["quiz"]
+    documents = [(out_path, render(data, quiz_parts, options, output.warnings))]
+    if options.key == "separate":
+        documents.append((key_path(out_path), render(data, ["key"], options, output.warnings)))
+    for path, pdf in documents:
+        atomic_write(path, pdf)
+        output.paths.append(path)
+    return output
+
+
+# -- compiling -----------------------------------------------------------------------
+
+
+@cache
+def _compiler() -> Any:
+    import typst
+
+    return typst.Compiler(input=str(TEMPLATE), root=str(TEMPLATE.parent), ignore_system_fonts=True)
+
+
+def render(data: Json, parts: list[str], options: QuizOptions, warnings: list[str]) -> bytes:
+    """Compile one PDF holding ``parts`` ("quiz", "key").
+
+    Every question is kept whole on a page. The template reports the blocks that may have
+    run off a page; only then is the document compiled again, measuring just those and
+    letting the ones taller than a page break (with a warning each).
+    """
+    what = "answer key" if parts == ["key"] else "quiz"
+    title = options.title + (" — answer key" if what == "answer key" else "")
+    document = {**data, "parts": parts, "meta": {**data["meta"], "document": title}}
+    pdf, suspects = _compile(document, options.epoch, "<overflow>")
+    if not suspects:
+        return pdf
+    pdf, split = _compile({**document, "suspects": suspects}, options.epoch, "<split>")
+    warnings.extend(
+        f"question '{qid}' does not fit on one {options.paper} page in the {what}; it is printed across pages"
+        for qid in dict.fromkeys(split)
+    )
+    return pdf
+
+
+def _compile(document: Json, epoch: int | None, report: str) -> tuple[bytes, list[str]]:
+    """The PDF, and the ids the template reported under the label ``report``."""
+    compiler = _compiler()
+    pdf = compiler.compile(
+        format="pdf", sys_inputs={"data": json.dumps(document, ensure_ascii=False)}, timestamp=epoch
+    )
+    values = json.loads(compiler.query(report, field="value"))
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return bytes(pdf), [str(v) for v in flat]
+
+
+# -- the template's data ---------------------------------------------------------------
+
+
+def quiz_data(bank: Bank, plan: Plan, options: QuizOptions) -> Json:
+    """Everything the template needs, as one JSON-ready document."""
+    questions = [bank.question(qid) for qid in plan.ids]
+    return {
+        "meta": {
+            "title": options.title,
+            "subtitle": options.subtitle,
+            "paper": options.paper,
+            "seed": plan.seed,
+            "bank": plan.bank,
+            "duplex": options.duplex,
+            "answer-sheet": options.answer_sheet,
+            "dated": options.epoch is not None,
+        },
+        "instructions": instructions(questions, answer_sheet=options.answer_sheet),
+        "questions": {q.id: question_data(q) for q in questions},
+        "versions": [version_data(v) for v in plan.versions],
+        "concept": concept_sheet(bank, plan),
+        "blueprint": blueprint(bank, questions),
+        "sources": cited_sources(bank, questions),
+    }
+
+
+def question_data(q: AnyQuestion) -> Json:
+    return {
+        "stem": cloze_runs(q.text) if isinstance(q, Cloze) else markup.to_data(q.prompt),
+        "explain": markup.to_data(q.explain) if q.explain else None,
+        "cites": [{"source": c.source, "quote": c.quote} for c in q.cite],
+    }
+
+
+def version_data(version: PlanVersion) -> Json:
+    return {"label": version.label, "items": [item_data(item) for item in version.items]}
+
+
+def item_data(item: PlanItem) -> Json:
+    letters = [chr(ord("A") + i) for i in range(len(item.options))]
+    return {
+        "number": item.number,
+        "id": item.id,
+        "kind": item.kind,
+        "options": [
+            {"letter": x, "runs": markup.to_data(t)} for x, t in zip(letters, item.options, strict=True)
+        ],
+        "correct": list(item.correct),
+        "answers": [markup.to_data(a) for a in item.answers],
+        "lines": answer_lines(item),
+    }
+
+
+def answer_lines(item: PlanItem) -> int:
+    """Lines to write a basic answer on: more for a longer expected answer."""
+    length = max((len(a) for a in item.answers), default=0)
+    return 2 + (length > 60) + (length > 150)
+
+
+def cloze_runs(text: str) -> list[Json]:
+    """The cloze text as runs, each deletion a numbered blank ({"blank": n, "hint": …}).
+
+    Deletions are swapped for a placeholder before the markup is parsed, so markup that
+    spans a deletion still pairs up.
+    """
+    found = deletions(text)
+    pieces, pos = [], 0
+    for d in found:
+        pieces.append(text[pos : d.start])
+        pos = d.end
+    pieces.append(text[pos:])
+    runs: list[Json] = []
+    number = 0
+    for run in markup.to_data(_SLOT.join(pieces)):
+        for j, part in enumerate(str(run["t"]).split(_SLOT)):
+            if j:
+                hint = found[number].hint
+                number += 1
+                runs.append({"blank": number, "hint": markup.plain(hint) if hint else None})
+            if part:
+                runs.append({**run, "t": part})
+    return runs
+
+
+def instructions(questions: list[AnyQuestion], *, answer_sheet: bool) -> list[Json]:
+    """The lines of the instruction box, for the kinds this quiz has."""
+    kinds = {q.kind for q in questions}
+    n = len(questions)
+    first = "Answer the question." if n == 1 else f"Answer all {n} questions."
+    lines: list[Json] = [{"marker": None, "text": first}]
+    if kinds & {"mcq", "truefalse"}:
+        where = "fill its bubble on the answer sheet" if answer_sheet else "circle it"
+        lines.append({"marker": "circle", "text": f"Choose the one best answer and {where}."})
+    if "multi" in kinds:
+        where = " on the answer sheet" if answer_sheet else ""
+        lines.append({"marker": "box", "text": f"Select all that apply: mark every correct option{where}."})
+    if "cloze" in kinds:
+        lines.append({"marker": None, "text": "Write the missing words in the numbered blanks."})
+    if "basic" in kinds:
+        lines.append({"marker": None, "text": "Write a short answer on the lines."})
+    return lines
+
+
+def concept_sheet(bank: Bank, plan: Plan) -> Json:
+    """For each question (in version A's order), its number in every version."""
+    numbers = {v.label: {item.id: item.number for item in v.items} for v in plan.versions}
+    return {
+        "labels": [v.label for v in plan.versions],
+        "rows": [
+            {
+                "id": qid,
+                "topic": bank.topics.get(bank.question(qid).topic, bank.question(qid).topic),
+                "numbers": [numbers[v.label][qid] for v in plan.versions],
+            }
+            for qid in plan.ids
+        ],
+    }
+
+
+def blueprint(bank: Bank, questions: list[AnyQuestion]) -> Json:
+    """Counts per topic (rows) and difficulty (columns), with totals."""
+    levels = [*DIFFICULTIES, *(["unrated"] if any(q.difficulty is None for q in questions) else [])]
+    counts = Counter((q.topic, q.difficulty or "unrated") for q in questions)
+    topics = [t for t in bank.topics if any(q.topic == t for q in questions)]
+    rows = [
+        {
+            "name": bank.topics[t],
+            "counts": [counts[t, level] for level in levels],
+            "total": sum(counts[t, level] for level in levels),
+        }
+        for t in topics
+    ]
+    totals = [sum(counts[t, level] for t in topics) for level in levels]
+    return {"columns": levels, "rows": rows, "totals": [*totals, len(questions)]}
+
+
+def cited_sources(bank: Bank, questions: list[AnyQuestion]) -> list[Json]:
+    """The sources the quiz cites, in the bank's order, with their full citation."""
+    cited = {c.source for q in questions for c in q.cite}
+    return [{"key": key, "cite": s.cite} for key, s in bank.sources.items() if key in cited]

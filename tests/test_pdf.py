@@ -1,0 +1,407 @@
+"""The printable quiz and its key, read back with pypdf."""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from dataclasses import replace
+from datetime import UTC, datetime
+from fnmatch import fnmatch
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from quiz_banks import bank_text, load
+
+from her2quiz import markup
+from her2quiz import pdf as pdf_module
+from her2quiz.bank import Bank
+from her2quiz.pdf import QuizOptions, key_path, write_quiz
+from her2quiz.select import LETTERS, Plan, PlanItem, plan_quiz
+
+REPO = Path(__file__).parent.parent
+
+
+def texts(path: Path) -> list[str]:
+    """Each page's text, white space collapsed."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def pages_of(pages: list[str], section: str) -> list[int]:
+    """Indexes of the pages whose footer names ``section`` ("Version A", "Answer key · Version B")."""
+    return [i for i, text in enumerate(pages) if f"{section} · page" in text]
+
+
+def stem_mark(item: PlanItem) -> str:
+    """How a generated question starts on the page: '7. Stem 012:'."""
+    return f"{item.number}. Stem {item.id[-3:]}:"
+
+
+def key_entry(item: PlanItem) -> str:
+    """How the key gives the answer to a generated question."""
+    if item.options:
+        return f"{item.number}. " + " ".join(f"{x} {text}" for x, text in item.letter_texts())
+    if item.kind == "cloze":
+        return f"{item.number}. " + " ".join(f"({i}) {a}" for i, a in enumerate(item.answers, start=1))
+    return f"{item.number}. {item.answers[0]}"
+
+
+@pytest.fixture(scope="module")
+def bank20(tmp_path_factory: pytest.TempPathFactory) -> Bank:
+    return load(tmp_path_factory.mktemp("bank20"), bank_text(20))
+
+
+@pytest.fixture(scope="module")
+def quiz20(bank20: Bank, tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, list[str], list[str]]:
+    """3 versions of 20 questions with a separate key: (plan, quiz pages, key pages)."""
+    out = tmp_path_factory.mktemp("quiz20") / "quiz.pdf"
+    plan = plan_quiz(bank20, count=20, versions=3, seed=1)
+    result = write_quiz(bank20, plan, out, QuizOptions(title="Revision", subtitle="Class 5B"))
+    assert result.paths == [out, out.with_name("quiz-key.pdf")]
+    assert result.warnings == []
+    return plan, texts(out), texts(key_path(out))
+
+
+# -- the quiz ------------------------------------------------------------------------
+
+
+def test_every_question_is_whole_on_one_page_in_the_plans_order(quiz20) -> None:
+    plan, pages, _ = quiz20
+    for version in plan.versions:
+        mine = pages_of(pages, f"Version {version.label}")
+        assert mine, version.label
+        where = []
+        for item in version.items:
+            found = [i for i in mine if stem_mark(item) in pages[i]]
+            assert len(found) == 1, (version.label, item.number)
+            page = pages[found[0]]
+            pos = page.index(stem_mark(item))
+            where.append((found[0], pos))
+            for letter, option in zip(LETTERS, item.options, strict=False):
+                pos = page.index(f"{letter} {option}", pos)  # the options follow, in the plan's order
+            following = f"{item.number + 1}. Stem"
+            if following in page:
+                assert pos < page.index(following)
+        assert where == sorted(where)
+
+
+def test_versions_have_their_own_order(quiz20) -> None:
+    plan, pages, _ = quiz20
+    firsts = []
+    for version in plan.versions:
+        text = " ".join(pages[i] for i in pages_of(pages, f"Version {version.label}"))
+        firsts.append([re.search(rf"{n}\. Stem (\d+):", text).group(1) for n in range(1, 21)])
+    assert sorted(firsts[0]) == sorted(firsts[1]) == sorted(firsts[2])
+    assert firsts[0] != firsts[1] != firsts[2] != firsts[0]
+
+
+def test_every_version_starts_on_a_new_page_with_its_title_block(quiz20) -> None:
+    plan, pages, _ = quiz20
+    for version in plan.versions:
+        first = pages[pages_of(pages, f"Version {version.label}")[0]]
+        assert first.startswith(
+            f"Revision Class 5B Version {version.label} Name Class Date Answer all 20 questions."
+        )
+        assert "1. Stem" in first
+
+
+def test_footer_on_every_page(quiz20, bank20: Bank) -> None:
+    plan, pages, key = quiz20
+    for version in plan.versions:
+        mine = pages_of(pages, f"Version {version.label}")
+        for n, i in enumerate(mine, start=1):
+            footer = f"Revision Version {version.label} · page {n} of {len(mine)}"
+            assert pages[i].endswith(f"{footer} seed 1 · bank {bank20.short_hash}")
+    assert sum(len(pages_of(pages, f"Version {v.label}")) for v in plan.versions) == len(pages)
+    for n, text in enumerate(key, start=1):
+        assert re.search(rf"Answer key( · Version [ABC])? · page {n} of {len(key)} seed 1 · bank ", text)
+
+
+def test_kinds_are_printed_as_they_should_be(quiz20) -> None:
+    plan, pages, _ = quiz20
+    text = " ".join(pages)
+    by_kind = {item.kind: item for item in plan.versions[0].items}
+    multi = by_kind["multi"]
+    assert f"{stem_mark(multi)} which ones? Select all that apply. A " in text
+    assert f"{stem_mark(by_kind['truefalse'])}" in text
+    assert re.search(r"\d+\. Stem \d+: this is (true|false)\. A True B False", text)
+    cloze = by_kind["cloze"]
+    assert f"{stem_mark(cloze)} alpha is (1) and beta (2) (hint)." in text
+    assert "Select all that apply: mark every correct option." in text
+
+
+def test_the_quiz_gives_no_answer_away(quiz20, bank20: Bank) -> None:
+    _, pages, _ = quiz20
+    text = " ".join(pages)
+    for q in bank20.questions:
+        assert (q.explain or "") not in text
+        if q.kind in ("cloze", "basic"):
+            for answer in q.answer_texts():
+                assert answer not in text
+
+
+# -- the key -------------------------------------------------------------------------
+
+
+def test_key_follows_number_order_and_matches_the_plan(quiz20) -> None:
+    plan, _, key = quiz20
+    for version in plan.versions:
+        mine = pages_of(key, f"Answer key · Version {version.label}")
+        text = " ".join(key[i] for i in mine)
+        assert f"Version {version.label} 1. " in text
+        pos = 0
+        for item in version.items:
+            pos = text.index(key_entry(item), pos)
+            n = item.id[-3:]
+            after = text[pos:]
+            assert after.index(f"Explanation {n}.") < after.index("Source: demo — “early peak of relapses")
+
+
+def test_key_ends_with_concept_sheet_and_blueprint(quiz20, bank20: Bank) -> None:
+    plan, _, key = quiz20
+    tail = " ".join(key[i] for i in range(len(key)) if "Version" not in key[i].rsplit("Revision", 1)[-1])
+    assert "Concept sheet" in tail and "Blueprint" in tail and "Sources" in tail
+    numbers = {v.label: {item.id: item.number for item in v.items} for v in plan.versions}
+    for item in plan.versions[0].items:
+        topic = bank20.topics[bank20.question(item.id).topic]
+        row = f"{item.id} {topic} {numbers['A'][item.id]} {numbers['B'][item.id]} {numbers['C'][item.id]}"
+        assert row in tail
+    # 20 questions: relapse, testing, drugs in turn; easy, medium, hard every third
+    assert "Topic easy medium hard Total" in tail
+    assert "Relapse timing 3 2 2 7 Testing methods 3 2 2 7 Drug mechanisms 2 2 2 6 Total 8 6 6 20" in tail
+    assert "demo Demo source for the her2quiz test suite (2026)." in tail
+
+
+def test_appended_key_and_no_key(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=5, versions=2, seed=1)
+    both = write_quiz(bank20, plan, tmp_path / "a" / "quiz.pdf", QuizOptions(title="T", key="appended"))
+    assert both.paths == [tmp_path / "a" / "quiz.pdf"]
+    pages = texts(both.paths[0])
+    assert pages_of(pages, "Version A") and pages_of(pages, "Version B") and pages_of(pages, "Answer key")
+    assert pages_of(pages, "Answer key")[0] > pages_of(pages, "Version B")[-1]
+    alone = write_quiz(bank20, plan, tmp_path / "n" / "quiz.pdf", QuizOptions(title="T", key="none"))
+    assert alone.paths == [tmp_path / "n" / "quiz.pdf"]
+    assert sorted(p.name for p in (tmp_path / "n").iterdir()) == ["quiz.pdf"]
+    assert not pages_of(texts(alone.paths[0]), "Answer key")
+
+
+def test_answer_sheets_and_marking_grids(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=10, versions=2, seed=4)
+    out = write_quiz(bank20, plan, tmp_path / "quiz.pdf", QuizOptions(title="T", answer_sheet=True))
+    pages, key = texts(out.paths[0]), texts(out.paths[1])
+    for version in plan.versions:
+        sheet = pages[pages_of(pages, f"Version {version.label}")[-1]]
+        assert f"Version {version.label} Answer sheet Name Class Date" in sheet
+        for item in version.items:
+            cells = " ".join(LETTERS[: len(item.options)]) if item.options else "written answer"
+            assert f"{item.number} {cells}" in sheet
+        assert any(f"Marking grid, version {version.label}" in page for page in key)
+    assert "fill its bubble on the answer sheet" in pages[0]
+
+
+def test_duplex_starts_every_version_on_an_odd_page(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=7, versions=3, seed=1)
+    out = write_quiz(bank20, plan, tmp_path / "q.pdf", QuizOptions(title="T", duplex=True, key="appended"))
+    pages = texts(out.paths[0])
+    for section in ("Version A", "Version B", "Version C", "Answer key · Version A"):
+        first = pages_of(pages, section)[0]
+        assert first % 2 == 0, section  # 0-based: page 1, 3, 5, …
+    blanks = [i for i, text in enumerate(pages) if not text]
+    assert blanks and all(i % 2 == 1 for i in blanks)
+
+
+# -- paper, safety, size -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("paper", "size"), [("us-letter", (612, 792)), ("a4", (595.2756, 841.8898))])
+def test_paper_size(bank20: Bank, tmp_path: Path, paper: str, size: tuple[float, float]) -> None:
+    plan = plan_quiz(bank20, count=3, versions=1, seed=1)
+    out = write_quiz(bank20, plan, tmp_path / "q.pdf", QuizOptions(title="T", paper=paper))
+    for path in out.paths:
+        for page in PdfReader(path).pages:
+            assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size, abs=0.01)
+
+
+NASTY = (
+    r"Literal #set text(red) $x^2$ a * b <tag> @ref {braces} \back \\ ~ _u_ [l] // -- ... `raw` & 'q' \"dq\""
+)
+
+
+def test_special_characters_print_literally(tmp_path: Path) -> None:
+    nasty = {
+        "id": "relapse-nasty",
+        "kind": "mcq",
+        "topic": "relapse",
+        "stem": NASTY + " **bold** and *italic*?",
+        "answer": "#{1 + 1} $$ \\",
+        "distractors": ["<b>x</b>", "@{}", "a * b * c"],
+        "explain": "#pagebreak() **really** $",
+        "cite": [{"source": "demo", "quote": "Special characters print as they are: # $ * < > @ { } \\ &"}],
+    }
+    bank = load(tmp_path, bank_text(0, extra=[nasty]))
+    plan = plan_quiz(bank, count=None, versions=1, seed=1)
+    out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="#title $ {x}", subtitle="<sub> @x"))
+    quiz, key = texts(out.paths[0]), texts(out.paths[1])
+    assert len(quiz) == 1
+    assert "#title $ {x} <sub> @x" in quiz[0]
+    assert f"1. {NASTY} bold and italic?" in quiz[0]
+    for option in ("#{1 + 1} $$ \\", "<b>x</b>", "@{}", "a * b * c"):
+        assert option in quiz[0]
+    assert "#pagebreak() really $" in key[0]
+    assert "“Special characters print as they are: # $ * < > @ { } \\ &”" in key[0]
+
+
+def test_two_hundred_questions(tmp_path: Path) -> None:
+    bank = load(tmp_path, bank_text(200))
+    plan = plan_quiz(bank, count=None, versions=1, seed=1)
+    out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T"))
+    assert out.warnings == []
+    quiz = " ".join(texts(out.paths[0]))
+    key = " ".join(texts(out.paths[1]))
+    pos = qpos = 0
+    for item in plan.versions[0].items:
+        qpos = quiz.index(stem_mark(item), qpos)
+        pos = key.index(key_entry(item), pos)
+
+
+def test_a_question_taller_than_a_page_is_split_with_a_warning(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(1500))
+    long = {
+        "id": "relapse-long",
+        "kind": "basic",
+        "topic": "relapse",
+        "stem": f"Start of the long stem {words} end of the long stem?",
+        "answer": "Short",
+        "cite": [{"source": "demo", "quote": "early peak of relapses"}],
+    }
+    bank = load(tmp_path, bank_text(3, extra=[long]))
+    plan = plan_quiz(bank, count=None, versions=1, seed=1)
+    out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T", paper="us-letter"))
+    assert out.warnings == [
+        "question 'relapse-long' does not fit on one us-letter page in the quiz; it is printed across pages"
+    ]
+    pages = texts(out.paths[0])
+    start = next(i for i, t in enumerate(pages) if "Start of the long stem" in t)
+    end = next(i for i, t in enumerate(pages) if "end of the long stem?" in t)
+    assert end > start
+    assert all(f"Stem {n:03d}:" in " ".join(pages) for n in (1, 2, 3))
+
+
+# -- reproducibility and files -------------------------------------------------------
+
+
+def test_same_inputs_give_identical_bytes(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=12, versions=3, seed=5)
+    for folder in ("one", "two"):
+        write_quiz(bank20, plan, tmp_path / folder / "quiz.pdf", QuizOptions(title="T", answer_sheet=True))
+    for name in ("quiz.pdf", "quiz-key.pdf"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert b"CreationDate" not in (tmp_path / "one" / "quiz.pdf").read_bytes()
+
+
+def test_creation_date_comes_from_the_epoch(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=3, versions=1, seed=1)
+    epoch = 1_700_000_000
+    out = write_quiz(bank20, plan, tmp_path / "q.pdf", QuizOptions(title="T", epoch=epoch))
+    for path in out.paths:
+        assert PdfReader(path).metadata.creation_date == datetime.fromtimestamp(epoch, UTC)
+
+
+def test_nothing_is_written_when_the_key_fails(bank20: Bank, tmp_path: Path, monkeypatch) -> None:
+    real = pdf_module.render
+
+    def render(data, parts, options, warnings):
+        if parts == ["key"]:
+            raise OSError(28, "No space left on device")
+        return real(data, parts, options, warnings)
+
+    monkeypatch.setattr(pdf_module, "render", render)
+    plan = plan_quiz(bank20, count=3, versions=1, seed=1)
+    with pytest.raises(OSError):
+        write_quiz(bank20, plan, tmp_path / "out" / "q.pdf", QuizOptions(title="T"))
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_bad_options_are_refused(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=3, versions=1, seed=1)
+    with pytest.raises(ValueError, match="paper must be one of a4, us-letter"):
+        write_quiz(bank20, plan, tmp_path / "q.pdf", QuizOptions(title="T", paper="a5"))
+    with pytest.raises(ValueError, match="key must be one of"):
+        write_quiz(bank20, plan, tmp_path / "q.pdf", QuizOptions(title="T", key="inside"))
+    empty = replace(plan, versions=())
+    with pytest.raises(ValueError, match="no questions"):
+        write_quiz(bank20, empty, tmp_path / "q.pdf", QuizOptions(title="T"))
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_template_ships_with_the_package() -> None:
+    template = resources.files("her2quiz").joinpath("templates", "quiz.typ")
+    assert template.is_file()
+    assert "@preview" not in template.read_text(encoding="utf-8")
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["her2quiz"]
+    assert any(fnmatch("templates/quiz.typ", p) for p in patterns)
+
+
+# -- the template's data -------------------------------------------------------------
+
+
+def test_cloze_blanks_are_numbered_in_reading_order_and_keep_the_markup() -> None:
+    text = "{{c2::First}} is *the {{c1::second}} one*, then {{c1::third::a hint}} and # $ {x}."
+    assert pdf_module.cloze_runs(text) == [
+        {"blank": 1, "hint": None},
+        {"t": " is ", "b": False, "i": False},
+        {"t": "the ", "b": False, "i": True},
+        {"blank": 2, "hint": None},
+        {"t": " one", "b": False, "i": True},
+        {"t": ", then ", "b": False, "i": False},
+        {"blank": 3, "hint": "a hint"},
+        {"t": " and # $ {x}.", "b": False, "i": False},
+    ]
+
+
+def test_instructions_name_only_the_kinds_in_the_quiz(bank20: Bank) -> None:
+    mcqs = [q for q in bank20.questions if q.kind == "mcq"]
+    assert pdf_module.instructions(mcqs[:1], answer_sheet=False) == [
+        {"marker": None, "text": "Answer the question."},
+        {"marker": "circle", "text": "Choose the one best answer and circle it."},
+    ]
+    lines = [line["text"] for line in pdf_module.instructions(list(bank20.questions), answer_sheet=True)]
+    assert lines == [
+        "Answer all 20 questions.",
+        "Choose the one best answer and fill its bubble on the answer sheet.",
+        "Select all that apply: mark every correct option on the answer sheet.",
+        "Write the missing words in the numbered blanks.",
+        "Write a short answer on the lines.",
+    ]
+
+
+def test_blueprint_counts_unrated_questions(bank20: Bank) -> None:
+    questions = [replace(q, difficulty=None) if i < 2 else q for i, q in enumerate(bank20.questions[:6])]
+    assert pdf_module.blueprint(bank20, questions) == {
+        "columns": ["easy", "medium", "hard", "unrated"],
+        "rows": [
+            {"name": "Relapse timing", "counts": [0, 1, 0, 1], "total": 2},
+            {"name": "Testing methods", "counts": [0, 1, 0, 1], "total": 2},
+            {"name": "Drug mechanisms", "counts": [0, 1, 1, 0], "total": 2},
+        ],
+        "totals": [0, 3, 1, 2, 6],
+    }
+
+
+SYMBOLS = "".join(c for c in string.printable if not c.isspace() and not c.isalnum()) + "abcXYZ019 "
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stem=st.text(alphabet=SYMBOLS, min_size=1, max_size=60).filter(lambda s: markup.plain(s).strip()))
+def test_any_ascii_text_prints_as_it_is(bank20: Bank, tmp_path: Path, stem: str) -> None:
+    """Whatever symbols a stem holds, the page shows them (less the bank's own markup)."""
+    q = next(q for q in bank20.questions if q.kind == "basic")
+    bank = replace(bank20, questions=(replace(q, stem=stem),))
+    plan = plan_quiz(bank, count=None, versions=1, seed=1)
+    out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T", key="none"))
+    assert f"1. {' '.join(markup.plain(stem).split())}" in texts(out.paths[0])[0]

@@ -1,0 +1,336 @@
+"""Filters, stratified sampling and seeded versions: the quiz plan."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from quiz_banks import bank_text, load
+
+from her2quiz.bank import Bank, ChoiceQuestion, Cloze, Mcq, TrueFalse
+from her2quiz.select import (
+    FilterError,
+    Filters,
+    Plan,
+    allocate,
+    filter_bank,
+    natural_key,
+    option_order,
+    plan_quiz,
+    sample_questions,
+    write_plan,
+)
+
+
+@pytest.fixture(scope="module")
+def bank60(tmp_path_factory: pytest.TempPathFactory) -> Bank:
+    """60 generated questions: 20 per topic, 12 of each kind."""
+    return load(tmp_path_factory.mktemp("bank60"), bank_text(60))
+
+
+@pytest.fixture
+def demo(demo_bank) -> Bank:
+    from her2quiz.api import require_bank
+
+    return require_bank(demo_bank)
+
+
+# -- filters -----------------------------------------------------------------------
+
+
+def ids(bank: Bank) -> list[str]:
+    return [q.id for q in bank.questions]
+
+
+def test_no_filter_keeps_every_question(demo: Bank) -> None:
+    assert filter_bank(demo, Filters()) == demo
+
+
+def test_filters_and_across_or_within(demo: Bank) -> None:
+    assert ids(filter_bank(demo, Filters(topics=("testing",)))) == [
+        "testing-fish-properties",
+        "testing-fish-some-experts",
+    ]
+    assert ids(filter_bank(demo, Filters(topics=("testing",), kinds=("truefalse",)))) == [
+        "testing-fish-some-experts"
+    ]
+    assert ids(filter_bank(demo, Filters(kinds=("mcq", "basic")))) == [
+        "relapse-early-peak",
+        "drugs-trastuzumab-target",
+    ]
+    assert ids(filter_bank(demo, Filters(difficulties=("hard",)))) == ["drugs-her2-protein-size"]
+    assert ids(filter_bank(demo, Filters(tags=("surgery",)))) == ["relapse-early-peak"]
+    assert ids(filter_bank(demo, Filters(ids=("drugs-trastuzumab-target", "relapse-early-peak")))) == [
+        "relapse-early-peak",
+        "drugs-trastuzumab-target",
+    ]
+    assert ids(filter_bank(demo, Filters(topics=("relapse",), difficulties=("hard",)))) == []
+
+
+def test_filtered_bank_keeps_the_rest(demo: Bank) -> None:
+    kept = filter_bank(demo, Filters(topics=("drugs",)))
+    assert kept.digest == demo.digest and kept.topics == demo.topics and kept.sources == demo.sources
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        (
+            Filters(topics=("relapes",)),
+            "unknown topic 'relapes' (did you mean 'relapse'?); "
+            "expected one of 'relapse', 'testing' or 'drugs'",
+        ),
+        (
+            Filters(kinds=("mqc",)),
+            "unknown kind 'mqc' (did you mean 'mcq'?); "
+            "expected one of 'mcq', 'multi', 'truefalse', 'cloze' or 'basic'",
+        ),
+        (
+            Filters(difficulties=("Hard",)),
+            "unknown difficulty 'Hard' (did you mean 'hard'?); expected one of 'easy', 'medium' or 'hard'",
+        ),
+        (
+            Filters(tags=("surgey",)),
+            "unknown tag 'surgey' (did you mean 'surgery'?); expected one of 'node positive' or 'surgery'",
+        ),
+        (
+            Filters(ids=("relapse-early",)),
+            "unknown question id 'relapse-early' (did you mean 'relapse-early-peak'?)",
+        ),
+    ],
+)
+def test_unknown_filter_value_says_what_was_meant(demo: Bank, filters: Filters, message: str) -> None:
+    with pytest.raises(FilterError) as e:
+        filter_bank(demo, filters)
+    assert str(e.value) == message
+
+
+def test_every_unknown_value_is_reported(demo: Bank) -> None:
+    with pytest.raises(FilterError) as e:
+        filter_bank(demo, Filters(topics=("nope", "relapse"), ids=("zzz",)))
+    assert str(e.value).splitlines() == [
+        "unknown topic 'nope'; expected one of 'relapse', 'testing' or 'drugs'",
+        "unknown question id 'zzz'",
+    ]
+
+
+# -- sampling ----------------------------------------------------------------------
+
+
+def test_allocate_is_proportional_with_largest_remainders() -> None:
+    assert allocate(20, {"a": 10, "b": 5, "c": 1, "d": 1}) == {"a": 12, "b": 6, "c": 1, "d": 1}
+    assert allocate(10, {"a": 20, "b": 20, "c": 20}) == {"a": 4, "b": 3, "c": 3}  # tie: first listed
+    assert allocate(3, {"a": 1, "b": 7}) == {"a": 0, "b": 3}
+    assert allocate(5, {"a": 5}) == {"a": 5}
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_allocate_sums_to_count_and_never_exceeds_a_group(sizes: list[int], data: st.DataObject) -> None:
+    groups = {f"t{i}": n for i, n in enumerate(sizes)}
+    count = data.draw(st.integers(min_value=1, max_value=sum(sizes)))
+    quotas = allocate(count, groups)
+    assert sum(quotas.values()) == count
+    for key, n in groups.items():
+        exact = count * n / sum(sizes)
+        assert int(exact) <= quotas[key] <= min(n, int(exact) + 1)
+
+
+def test_sample_is_stratified_by_topic(bank60: Bank) -> None:
+    sample = sample_questions(bank60, 20, seed=1)
+    assert len(sample) == 20
+    assert Counter(q.topic for q in sample) == {"relapse": 7, "testing": 7, "drugs": 6}
+    assert [q.id for q in sample] == [q.id for q in bank60.questions if q in sample]  # bank order
+
+
+def test_sample_depends_on_the_seed(bank60: Bank) -> None:
+    assert sample_questions(bank60, 20, seed=1) == sample_questions(bank60, 20, seed=1)
+    assert sample_questions(bank60, 20, seed=1) != sample_questions(bank60, 20, seed=2)
+
+
+def test_count_none_or_too_big_takes_every_question(bank60: Bank) -> None:
+    assert sample_questions(bank60, None, seed=1) == bank60.questions
+    plan = plan_quiz(bank60, count=100, versions=1, seed=1)
+    assert len(plan.versions[0].items) == 60
+    assert plan.warnings == ("asked for 100 questions but only 60 are selected; using all",)
+
+
+# -- versions ----------------------------------------------------------------------
+
+
+def test_plan_is_a_pure_function(bank60: Bank) -> None:
+    assert plan_quiz(bank60, count=20, versions=3, seed=7) == plan_quiz(bank60, count=20, versions=3, seed=7)
+    assert plan_quiz(bank60, count=20, versions=3, seed=7) != plan_quiz(bank60, count=20, versions=3, seed=8)
+
+
+def test_versions_share_the_sample_in_their_own_order(bank60: Bank) -> None:
+    plan = plan_quiz(bank60, count=20, versions=3, seed=1)
+    assert [v.label for v in plan.versions] == ["A", "B", "C"]
+    orders = [[item.id for item in v.items] for v in plan.versions]
+    assert sorted(orders[0]) == sorted(orders[1]) == sorted(orders[2])
+    assert len({tuple(o) for o in orders}) == 3
+    for version in plan.versions:
+        assert [item.number for item in version.items] == list(range(1, 21))
+
+
+def test_version_labels_run_to_z(bank60: Bank) -> None:
+    plan = plan_quiz(bank60, count=5, versions=26, seed=1)
+    assert plan.versions[-1].label == "Z"
+    with pytest.raises(ValueError, match="versions must be 1 to 26"):
+        plan_quiz(bank60, count=5, versions=27, seed=1)
+
+
+def test_option_order_depends_only_on_seed_version_and_id(bank60: Bank) -> None:
+    mcq = next(q for q in bank60.questions if isinstance(q, Mcq))
+    alone = replace(bank60, questions=(mcq,))
+    grown = replace(bank60, questions=(*bank60.questions, replace(mcq, id="relapse-extra")))
+
+    def options(bank: Bank, label: str, seed: int = 1) -> tuple[str, ...]:
+        plan = plan_quiz(bank, count=None, versions=3, seed=seed)
+        version = next(v for v in plan.versions if v.label == label)
+        return next(item.options for item in version.items if item.id == mcq.id)
+
+    for label in "ABC":
+        assert options(alone, label) == options(bank60, label) == options(grown, label)
+    orders = {options(bank60, label, seed) for label in "ABC" for seed in range(1, 6)}
+    assert len(orders) > 1
+
+
+def test_correct_letters_point_at_the_answers(bank60: Bank) -> None:
+    plan = plan_quiz(bank60, count=None, versions=4, seed=3)
+    for version in plan.versions:
+        for item in version.items:
+            q = bank60.question(item.id)
+            assert item.kind == q.kind
+            if isinstance(q, ChoiceQuestion | TrueFalse):
+                assert sorted(item.options) == sorted(o.text for o in q.options())
+                assert sorted(text for _, text in item.letter_texts()) == sorted(q.answer_texts())
+                assert list(item.correct) == sorted(item.correct)
+                assert item.answers == ()
+            else:
+                assert item.answers == q.answer_texts() and item.options == ()
+
+
+def test_truefalse_is_never_shuffled(bank60: Bank) -> None:
+    plan = plan_quiz(bank60, count=None, versions=26, seed=5)
+    for version in plan.versions:
+        for item in version.items:
+            if item.kind == "truefalse":
+                assert item.options == ("True", "False")
+                q = bank60.question(item.id)
+                assert item.correct == (("A",) if q.answer else ("B",))
+
+
+def test_cloze_answers_are_the_deletions_in_reading_order(bank60: Bank) -> None:
+    item = next(
+        i for i in plan_quiz(bank60, count=None, versions=1, seed=1).versions[0].items if i.kind == "cloze"
+    )
+    q = bank60.question(item.id)
+    assert isinstance(q, Cloze)
+    assert item.answers == (f"Alpha {item.id[-3:]}", f"Beta {item.id[-3:]}")
+
+
+def test_sorted_options_are_in_natural_numeric_order() -> None:
+    from her2quiz.bank import Citation, Distractor
+
+    def mcq(answer: str, *distractors: str) -> Mcq:
+        return Mcq(
+            id="q",
+            kind="mcq",
+            topic="t",
+            cite=(Citation("s", "x"),),
+            stem="?",
+            answers=(answer,),
+            distractors=tuple(Distractor(d) for d in distractors),
+            order="sorted",
+        )
+
+    def order(q: Mcq) -> list[str]:
+        return [o.text for o in option_order(q, "A", 1)]
+
+    assert order(mcq("10 mg", "2 mg", "1.5 mg", "100 mg")) == ["1.5 mg", "2 mg", "10 mg", "100 mg"]
+    assert order(mcq("500,000", "2,000,000", "50,000")) == ["50,000", "500,000", "2,000,000"]
+    assert order(mcq("-5", "3", "−10", "0")) == ["−10", "-5", "0", "3"]
+    assert order(mcq("15-20%", "1-5%", "30-40%", "50-60%")) == ["1-5%", "15-20%", "30-40%", "50-60%"]
+    assert order(mcq("Years 5 to 10", "The first 4 years", "After 10 years")) == [
+        "After 10 years",
+        "The first 4 years",
+        "Years 5 to 10",
+    ]
+    assert natural_key("Week 2") < natural_key("week 10")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(min_value=-(10**9), max_value=10**9),
+    count=st.integers(1, 60),
+    versions=st.integers(1, 5),
+)
+def test_every_version_is_a_permutation_of_one_sample(
+    bank60: Bank, seed: int, count: int, versions: int
+) -> None:
+    bank = bank60
+    plan = plan_quiz(bank, count=count, versions=versions, seed=seed)
+    sample = {q.id for q in sample_questions(bank, count, seed)}
+    assert len(sample) == count
+    for version in plan.versions:
+        assert {item.id for item in version.items} == sample
+        for item in version.items:
+            assert all(
+                item.options[ord(x) - 65] in bank.question(item.id).answer_texts() for x in item.correct
+            )
+
+
+# -- the plan as JSON --------------------------------------------------------------
+
+
+def test_plan_json_has_the_documented_shape(demo: Bank, tmp_path) -> None:
+    plan = plan_quiz(demo, count=None, versions=2, seed=1)
+    path = tmp_path / "out" / "plan.json"
+    write_plan(plan, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == plan.to_dict()
+    assert list(data) == ["seed", "bank", "versions"]
+    assert data["seed"] == 1 and data["bank"] == demo.short_hash and len(data["bank"]) == 8
+    assert [v["label"] for v in data["versions"]] == ["A", "B"]
+    by_kind = {item["kind"]: item for item in data["versions"][0]["items"]}
+    assert list(by_kind["mcq"]) == ["number", "id", "kind", "options", "correct"]
+    assert by_kind["mcq"]["options"] == [
+        "After 10 years",
+        "The first 4 years",
+        "The first 6 months",
+        "Years 5 to 10",
+    ]
+    assert by_kind["mcq"]["correct"] == ["B"]  # order: sorted
+    assert by_kind["truefalse"]["options"] == ["True", "False"] and by_kind["truefalse"]["correct"] == ["A"]
+    assert sorted(by_kind["multi"]["options"][ord(x) - 65] for x in by_kind["multi"]["correct"]) == [
+        "Less dependent on tissue fixation",
+        "More reproducible between laboratories",
+    ]
+    assert by_kind["cloze"] == {
+        "number": by_kind["cloze"]["number"],
+        "id": "drugs-her2-protein-size",
+        "kind": "cloze",
+        "answers": ["185-kd", "tyrosine kinase"],
+    }
+    assert by_kind["basic"]["answers"] == ["The extracellular domain"]
+    assert [p.name for p in path.parent.iterdir()] == ["plan.json"]  # no temp file left
+
+
+def test_plan_json_is_reproducible(demo: Bank, tmp_path) -> None:
+    for name in ("a.json", "b.json"):
+        write_plan(plan_quiz(demo, count=3, versions=3, seed=9), tmp_path / name)
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_plan_is_plain_frozen_data(demo: Bank) -> None:
+    plan = plan_quiz(demo, count=None, versions=1, seed=1)
+    assert isinstance(plan, Plan)
+    with pytest.raises(AttributeError):
+        plan.seed = 2  # type: ignore[misc]
