@@ -1,0 +1,405 @@
+"""Bank → Anki package (``.apkg``) that re-imports cleanly.
+
+Each question becomes one note of one of three note types (Basic, Cloze, MCQ). What makes
+re-importing work, as Anki's importer decides it:
+
+- a note is matched by its GUID, ``guid_for(bank id, note type key, question id)``;
+- it is updated only when its modification time is strictly newer, so every note carries
+  the time its own content last changed, kept in ``questions.lock`` (:mod:`.lock`);
+- a note type is updated in place when its field and template names are unchanged and its
+  modification time is newer; its time is kept in the lock the same way, so a CSS or
+  template change updates it and nothing else does.
+
+The package is written by hand (SQLite image, then a zip with fixed entry order, dates and
+compression), so the same bank, lock and ``SOURCE_DATE_EPOCH`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import random
+import re
+import sqlite3
+import time
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import genanki  # type: ignore[import-untyped]
+from genanki.apkg_col import APKG_COL  # type: ignore[import-untyped]
+from genanki.apkg_schema import APKG_SCHEMA  # type: ignore[import-untyped]
+
+from . import markup
+from .bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse
+from .cloze import numbers
+from .lock import Lock, LockError, Stamp, Status, read_lock, write_atomically, write_lock
+from .select import sort_key
+
+__all__ = ["NOTETYPES", "BuildResult", "LockError", "NoteType", "build_deck", "note_for"]
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """One Anki note type. ``key``, ``fields`` and ``template`` are frozen once released:
+    the key is part of every GUID, and renaming or adding a field or template is a schema
+    change that makes Anki refuse to update notes learners already have."""
+
+    key: str
+    label: str
+    fields: tuple[str, ...]
+    sort_field: int
+    template: str = "Card 1"
+    cloze: bool = False
+
+    def name(self, bank: Bank) -> str:
+        return f"{self.label} ({bank.id})"
+
+    def front(self) -> str:
+        return _resource(f"{self.key}.front.html")
+
+    def back(self) -> str:
+        return _resource(f"{self.key}.back.html")
+
+    def css(self) -> str:
+        return _resource("style.css")
+
+
+NOTETYPES: dict[str, NoteType] = {
+    "basic": NoteType("basic", "Basic", ("Id", "Front", "Back", "Explanation", "Source", "Extra"), 1),
+    "cloze": NoteType(
+        "cloze", "Cloze", ("Id", "Text", "Explanation", "Source", "Extra"), 1, template="Cloze", cloze=True
+    ),
+    "mcq": NoteType(
+        "mcq",
+        "MCQ",
+        ("Id", "Kind", "Question", "Options", "Answer", "Why", "Explanation", "Source", "Extra"),
+        2,
+    ),
+}
+NOTETYPE_OF_KIND = {"mcq": "mcq", "multi": "mcq", "truefalse": "mcq", "cloze": "cloze", "basic": "basic"}
+
+
+@dataclass(frozen=True)
+class Note:
+    """What one question becomes: its note type, field values (HTML), tags and cards."""
+
+    qid: str
+    notetype: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    topic: str
+    ords: tuple[int, ...]
+
+    @property
+    def digest(self) -> str:
+        """Hash of everything the note carries into Anki (what an update would replace)."""
+        return _digest([self.notetype, self.fields, self.tags])
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: the package, its notes and cards, and what the lock did not know."""
+
+    path: Path
+    notes: int
+    cards: int
+    new: int  # questions not in the lock before this build
+    changed: int  # questions whose content changed since the lock
+
+
+def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None = None) -> BuildResult:
+    """Write ``out_path`` (.apkg) for every question of ``bank`` and update the lock.
+
+    New or changed questions (and note types) take ``epoch``, or now when it is None.
+    Raises LockError when the lock is damaged; then nothing is written."""
+    lock = read_lock(lock_path)
+    now = epoch if epoch is not None else int(time.time())
+    notes = [note_for(bank, q) for q in bank.questions]
+    statuses: Counter[Status] = Counter()
+    stamps = []
+    for note in notes:
+        stamp, status = lock.stamp("questions", note.qid, note.digest, now)
+        stamps.append(stamp)
+        statuses[status] += 1
+    models = _models(bank, sorted({n.notetype for n in notes}), lock, now)
+    data = _package(_collection(bank, notes, stamps, models))
+    write_atomically(out_path, data)
+    write_lock(lock_path, lock)
+    cards = sum(len(n.ords) for n in notes)
+    return BuildResult(out_path, len(notes), cards, statuses[Status.NEW], statuses[Status.CHANGED])
+
+
+# --- questions → notes -------------------------------------------------------------------
+
+
+def note_for(bank: Bank, q: AnyQuestion) -> Note:
+    """The note of one question: field values in the note type's field order."""
+    key = NOTETYPE_OF_KIND[q.kind]
+    values = {
+        "Id": _text(q.id),
+        "Explanation": _html(q.explain or ""),
+        "Source": _sources(bank, q),
+        "Extra": "",
+    }
+    ords: tuple[int, ...] = (0,)
+    if isinstance(q, ChoiceQuestion | TrueFalse):
+        values |= _choice_fields(q)
+    elif isinstance(q, Cloze):
+        values["Text"] = _html(q.text)
+        ords = tuple(n - 1 for n in numbers(q.text))
+    else:
+        values |= {"Front": _html(q.stem), "Back": _html(q.answer)}
+    fields = tuple(values[name] for name in NOTETYPES[key].fields)
+    return Note(q.id, key, fields, tags_for(bank, q), q.topic, ords)
+
+
+def _choice_fields(q: ChoiceQuestion | TrueFalse) -> dict[str, str]:
+    options = option_order(q)
+    letters = [chr(ord("A") + i) for i in range(len(options))]
+    rows = "".join(_option_html(letter, o) for letter, o in zip(letters, options, strict=True))
+    if isinstance(q, TrueFalse):
+        answer = _html(q.answer_texts()[0])
+    else:
+        answer = "".join(
+            _keyed(letter, o.text) for letter, o in zip(letters, options, strict=True) if o.correct
+        )
+    whys = "".join(
+        f'<li>{_keyed(letter, o.text)}<div class="h2q-whytext">{_html(o.why)}</div></li>'
+        for letter, o in zip(letters, options, strict=True)
+        if o.why
+    )
+    return {
+        "Kind": q.kind,
+        "Question": _html(q.prompt),
+        "Options": f'<ol class="h2q-options">{rows}</ol>',
+        "Answer": answer,
+        "Why": f'<ul class="h2q-whys">{whys}</ul>' if whys else "",
+    }
+
+
+def option_order(q: ChoiceQuestion | TrueFalse) -> list[Option]:
+    """The options as the note shows them: True then False; for ``order: sorted`` the
+    printed quiz's natural order; otherwise shuffled by a seed from the question id
+    alone, so the order never changes while the question does not."""
+    options = list(q.options())
+    if isinstance(q, TrueFalse):
+        return options
+    if q.order == "sorted":
+        return sorted(options, key=lambda o: sort_key(o.text, q.options()))
+    seed = int.from_bytes(hashlib.sha256(f"her2quiz/anki/{q.id}".encode()).digest()[:8], "big")
+    random.Random(seed).shuffle(options)
+    return options
+
+
+def _option_html(letter: str, option: Option) -> str:
+    cls = "h2q-opt h2q-correct" if option.correct else "h2q-opt"
+    text = _html(option.text)
+    return (
+        f'<li class="{cls}"><span class="h2q-letter">{letter}</span><span class="h2q-text">{text}</span></li>'
+    )
+
+
+def _keyed(letter: str, text: str, tag: str = "div") -> str:
+    return f'<{tag} class="h2q-keyed"><b>{letter}.</b> <span class="h2q-text">{_html(text)}</span></{tag}>'
+
+
+def _sources(bank: Bank, q: AnyQuestion) -> str:
+    """Each cited source once (in order of first citation), with its quotes under it."""
+    quotes: dict[str, list[str]] = {}
+    for c in q.cite:
+        quotes.setdefault(c.source, []).append(c.quote)
+    items = "".join(
+        f'<li><div class="h2q-ref">{_text(bank.sources[key].cite)}</div>'
+        + "".join(f'<div class="h2q-quote">“{_text(quote)}”</div>' for quote in found)
+        + "</li>"
+        for key, found in quotes.items()
+    )
+    return f'<ul class="h2q-cites">{items}</ul>'
+
+
+def tags_for(bank: Bank, q: AnyQuestion) -> tuple[str, ...]:
+    """Namespaced tags (topic, difficulty, kind, sources) plus the question's own tags."""
+    ns = f"{bank.id}::"
+    tags = {f"{ns}topic::{q.topic}", f"{ns}kind::{q.kind}"}
+    tags |= {f"{ns}source::{c.source}" for c in q.cite}
+    if q.difficulty:
+        tags.add(f"{ns}difficulty::{q.difficulty}")
+    tags |= {re.sub(r"\s+", "_", t.strip()) for t in q.tags if t.strip()}
+    return tuple(sorted(tags))
+
+
+def _html(text: str) -> str:
+    """Question text as field HTML: escaped, plus the inline markup."""
+    return _defuse(markup.to_html(text))
+
+
+def _text(text: str) -> str:
+    """Plain text as field HTML, with no markup at all (citations, quotes, ids)."""
+    return _defuse(html.escape(text, quote=True))
+
+
+def _defuse(field: str) -> str:
+    # Anki reads [sound:…], [latex]… and [anki:…] in rendered HTML; an entity keeps them text.
+    return field.replace("[", "&#91;")
+
+
+# --- notes → collection -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Model:
+    key: str
+    id: int
+    stamp: Stamp
+    json: dict[str, Any]
+
+
+def _models(bank: Bank, keys: list[str], lock: Lock, now: int) -> dict[str, _Model]:
+    models = {}
+    for key in keys:
+        body = _model_json(bank, NOTETYPES[key])
+        stamp, _ = lock.stamp("notetypes", key, _digest(body), now)
+        models[key] = _Model(key, int(body["id"]), stamp, body | {"mod": stamp.mtime})
+    return models
+
+
+def _model_json(bank: Bank, nt: NoteType) -> dict[str, Any]:
+    """The note type in Anki's schema-11 JSON, without its modification time."""
+    model = genanki.Model(
+        anki_id("notetype", bank.id, nt.key),
+        nt.name(bank),
+        fields=[{"name": f} for f in nt.fields],
+        templates=[{"name": nt.template, "qfmt": nt.front(), "afmt": nt.back()}],
+        css=nt.css(),
+        model_type=genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK,
+        sort_field_index=nt.sort_field,
+    )
+    body: dict[str, Any] = model.to_json(0, _deck_id(bank, None))
+    for f in body["flds"]:
+        f["id"] = anki_id("field", nt.key, f["name"])
+    for t in body["tmpls"]:
+        t["id"] = anki_id("template", nt.key, t["name"])
+    del body["mod"]
+    return body
+
+
+def _decks(bank: Bank, topics: set[str], base: dict[str, Any], mtime: int) -> dict[str, Any]:
+    """The root deck and a subdeck per topic that has cards, added to genanki's defaults."""
+    decks = dict(base)
+    names = {None: bank.deck} | {
+        k: f"{bank.deck}::{_deck_part(v)}" for k, v in bank.topics.items() if k in topics
+    }
+    for topic, name in names.items():
+        did = _deck_id(bank, topic)
+        deck = genanki.Deck(did, name, description=_text(bank.title) if topic is None else "")
+        decks[str(did)] = deck.to_json() | {"mod": mtime}
+    return decks
+
+
+def _deck_part(name: str) -> str:
+    return name.replace("::", ":").strip() or "?"
+
+
+def _deck_id(bank: Bank, topic: str | None) -> int:
+    return anki_id("deck", bank.id) if topic is None else anki_id("deck", bank.id, topic)
+
+
+def _collection(bank: Bank, notes: list[Note], stamps: list[Stamp], models: dict[str, _Model]) -> bytes:
+    """The collection as a schema-11 SQLite image (what genanki writes, ids and times ours)."""
+    top = max([s.mtime for s in stamps] + [m.stamp.mtime for m in models.values()])
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(APKG_SCHEMA)
+        db.executescript(APKG_COL)
+        base = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+        db.execute(
+            "UPDATE col SET mod = ?, models = ?, decks = ?",
+            (
+                top * 1000,
+                _dump({str(m.id): m.json for m in models.values()}),
+                _dump(_decks(bank, {n.topic for n in notes}, base, top)),
+            ),
+        )
+        _insert_notes(db, bank, notes, stamps, models)
+        db.commit()
+        db.execute("VACUUM")
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def _insert_notes(
+    db: sqlite3.Connection, bank: Bank, notes: list[Note], stamps: list[Stamp], models: dict[str, _Model]
+) -> None:
+    # Ids are millisecond times in Anki; derive them from each note's own time, in a fixed order.
+    order = sorted(range(len(notes)), key=lambda i: (stamps[i].mtime, i))
+    nid = cid = 0
+    for i in order:
+        note, mtime, model = notes[i], stamps[i].mtime, models[notes[i].notetype]
+        nid = max(mtime * 1000, nid + 1)
+        guid = genanki.guid_for(bank.id, note.notetype, note.qid)
+        sort_field = _strip(note.fields[NOTETYPES[note.notetype].sort_field])
+        csum = int(hashlib.sha1(_strip(note.fields[0]).encode()).hexdigest()[:8], 16)
+        tags = f" {' '.join(note.tags)} "
+        db.execute(
+            "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (nid, guid, model.id, mtime, -1, tags, "\x1f".join(note.fields), sort_field, csum, 0, ""),
+        )
+        for card_ord in note.ords:
+            cid = max(mtime * 1000, cid + 1)
+            did = _deck_id(bank, note.topic)
+            db.execute(
+                "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (cid, nid, did, card_ord, mtime, -1, 0, 0, i + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""),
+            )
+
+
+def _package(collection: bytes) -> bytes:
+    """The .apkg zip: fixed entry order, dates, permissions and compression."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in (("collection.anki2", collection), ("media", b"{}")):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def anki_id(*parts: str) -> int:
+    """A fixed id for a named thing (note type, deck, field, template), in the range
+    genanki recommends: the same name always gives the same id."""
+    h = int.from_bytes(hashlib.sha256("/".join(("her2quiz", *parts)).encode()).digest()[:8], "big")
+    return (1 << 30) + h % (1 << 30)
+
+
+def _digest(value: object) -> str:
+    blob = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _strip(field: str) -> str:
+    return html.unescape(_TAG.sub("", field)).strip()
+
+
+@cache
+def _resource(name: str) -> str:
+    return (resources.files("her2quiz") / "templates" / "anki" / name).read_text(encoding="utf-8")

@@ -1,0 +1,184 @@
+"""``questions.lock``: per question (and per note type) a content hash and the time that
+content last changed.
+
+Anki updates an existing note on re-import only when the incoming modification time is
+strictly newer, so each note must carry the time *its own* content changed, not the build
+time. The lock remembers it between builds and is committed beside the bank::
+
+    {
+      "format": 1,
+      "notetypes": {"mcq": {"hash": "…", "mtime": 1767225600}},
+      "questions": {"relapse-early-peak": {"hash": "3f0c…", "mtime": 1767225600}}
+    }
+
+Entries are never dropped: a build of a filtered bank keeps the others as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+LOCK_FORMAT = 1
+SECTIONS = ("notetypes", "questions")
+_HASH = re.compile(r"[0-9a-f]{16}")
+_MAX_MTIME = 2**53  # far beyond any real time; keeps JSON numbers exact everywhere
+
+
+class LockError(Exception):
+    """The lock file is damaged: not JSON, or not the shape this version writes."""
+
+
+class Status(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A content hash and the time (seconds since the epoch) that content last changed."""
+
+    hash: str
+    mtime: int
+
+
+@dataclass
+class Lock:
+    """Every stamp by section ("notetypes", "questions") and key."""
+
+    sections: dict[str, dict[str, Stamp]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
+
+    def stamp(self, section: str, key: str, digest: str, now: int) -> tuple[Stamp, Status]:
+        """The stamp for content with this digest, recording it; an unchanged digest keeps
+        its time, a changed one takes ``now`` but always moves strictly forward."""
+        entries = self.sections[section]
+        old = entries.get(key)
+        if old is not None and old.hash == digest:
+            return old, Status.UNCHANGED
+        mtime = now if old is None else max(now, old.mtime + 1)
+        entries[key] = Stamp(digest, mtime)
+        return entries[key], Status.NEW if old is None else Status.CHANGED
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"format": LOCK_FORMAT}
+        for section, entries in self.sections.items():
+            data[section] = {k: {"hash": s.hash, "mtime": s.mtime} for k, s in entries.items()}
+        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_lock(path: Path) -> Lock:
+    """The lock at ``path``; an empty one when the file does not exist.
+
+    Raises LockError naming the file and what is wrong with it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Lock()
+    except OSError as e:
+        raise LockError(f"{path}: cannot read the lock: {e.strerror}") from None
+    try:
+        tree = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError as e:
+        raise LockError(f"{path}: not UTF-8 (byte {e.start}); {_ADVICE}") from None
+    except json.JSONDecodeError as e:
+        raise LockError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}; {_ADVICE}") from None
+    except _DuplicateKey as e:
+        raise LockError(f"{path}: key '{e.args[0]}' appears twice; {_ADVICE}") from None
+    try:
+        return _parse(tree)
+    except _Shape as e:
+        raise LockError(f"{path}: {e.args[0]}; {_ADVICE}") from None
+
+
+_ADVICE = "fix it (a merge conflict?) or restore it from version control"
+
+
+def write_lock(path: Path, lock: Lock) -> bool:
+    """Write the lock atomically unless the file already holds exactly this; True if written."""
+    text = lock.to_json()
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomically(path, text.encode("utf-8"))
+    return True
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a temporary file in the same folder, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+class _Shape(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def _parse(tree: object) -> Lock:
+    if not isinstance(tree, dict):
+        raise _Shape(f"expected a JSON object at the top, found {_kind(tree)}")
+    expected = {"format", *SECTIONS}
+    if set(tree) != expected:
+        missing, unknown = sorted(expected - set(tree)), sorted(set(tree) - expected)
+        parts = [
+            f"{label} {', '.join(keys)}"
+            for label, keys in (("missing", missing), ("unknown", unknown))
+            if keys
+        ]
+        raise _Shape(f"expected keys format, notetypes, questions: {'; '.join(parts)}")
+    version = tree["format"]
+    if type(version) is not int or version != LOCK_FORMAT:
+        raise _Shape(f"format {json.dumps(version)} is not supported (this her2quiz writes {LOCK_FORMAT})")
+    return Lock({section: _section(section, tree[section]) for section in SECTIONS})
+
+
+def _section(name: str, entries: object) -> dict[str, Stamp]:
+    if not isinstance(entries, dict):
+        raise _Shape(f"'{name}' must be an object, found {_kind(entries)}")
+    return {key: _stamp(f"{name}['{key}']", value) for key, value in entries.items()}
+
+
+def _stamp(where: str, value: object) -> Stamp:
+    if not isinstance(value, Mapping) or set(value) != {"hash", "mtime"}:
+        raise _Shape(f"{where} must be an object with exactly 'hash' and 'mtime'")
+    digest, mtime = value["hash"], value["mtime"]
+    if not isinstance(digest, str) or not _HASH.fullmatch(digest):
+        raise _Shape(f"{where}: hash must be 16 lowercase hex digits, found {json.dumps(digest)}")
+    if type(mtime) is not int or not 0 <= mtime < _MAX_MTIME:
+        raise _Shape(f"{where}: mtime must be a whole number of seconds, found {json.dumps(mtime)}")
+    return Stamp(digest, mtime)
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
