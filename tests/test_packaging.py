@@ -40,10 +40,10 @@ def test_installed_package_finds_its_files(wheel: Path, tmp_path: Path) -> None:
     code = (
         "import her2quiz, importlib.resources as r;"
         "from her2quiz.schema import bank_schema;"
-        "assert her2quiz.__file__.startswith(%r);"
+        f"assert her2quiz.__file__.startswith({str(site)!r});"
         "assert bank_schema()['title'];"
         "assert r.files('her2quiz').joinpath('templates/quiz.typ').read_text()"
-    ) % str(site)
+    )
     # -S: no site processing, so an editable install's import hook cannot shadow the wheel;
     # the dependencies still come from this environment's site-packages.
     path = os.pathsep.join([str(site), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
