@@ -267,7 +267,7 @@ class _Composer:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return LoadError(Diagnostic(self.display, line, column, code, message))
 
-    def compose(self, events: Iterator[yaml.Event]) -> Tree:  # noqa: C901 - one loop on purpose
+    def compose(self, events: Iterator[yaml.Event]) -> Tree:
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -299,7 +299,9 @@ class _Composer:
                     raise self.tag_error(event)
                 if len(stack) >= MAX_DEPTH:
                     raise self.fail(
-                        event.start_mark, "E009", f"nesting deeper than {MAX_DEPTH} levels; a bank needs about 6"
+                        event.start_mark,
+                        "E009",
+                        f"nesting deeper than {MAX_DEPTH} levels; a bank needs about 6",
                     )
                 mark = event.start_mark
                 node = (Mapping if cls is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
