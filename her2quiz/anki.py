@@ -39,7 +39,8 @@ from genanki.apkg_schema import APKG_SCHEMA  # type: ignore[import-untyped]
 from . import markup
 from .bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse
 from .cloze import numbers
-from .lock import Lock, LockError, Stamp, Status, read_lock, write_atomically, write_lock
+from .files import write_atomically
+from .lock import Lock, LockError, Stamp, Status, read_lock, write_lock
 from .select import sort_key
 
 __all__ = ["NOTETYPES", "BuildResult", "LockError", "NoteType", "build_deck", "note_for"]

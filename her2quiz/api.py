@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +37,23 @@ class Loaded:
     lines: list[str] = field(default_factory=list)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while a bank's many small objects are made.
+
+    The tree and the model hold no reference cycles, so reference counting frees them;
+    the collector would only rescan them again and again (about a fifth of load time
+    on 10,000 questions).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def default_sources(bank_path: Path) -> Path:
     """`sources/` beside the bank."""
     return bank_path.parent / "sources"
@@ -57,11 +77,13 @@ def load_bank(
         return Loaded(path, display, None, [d], sources_dir=sources_dir)
     try:
         text = decode(data, display)
-        tree, diagnostics = parse(text, display)
+        with paused_gc():
+            tree, diagnostics = parse(text, display)
     except LoadError as e:
         return Loaded(path, display, None, [e.diagnostic], sources_dir=sources_dir)
     validator = Validator(display, sources_dir)
-    bank = validator.run(tree)
+    with paused_gc():
+        bank = validator.run(tree)
     diagnostics = diagnostics + validator.diagnostics
     if bank is not None and any(d.is_error for d in diagnostics):
         bank = None
@@ -88,7 +110,8 @@ def check(
     if lint and loaded.bank is not None:
         from .lint import lint_bank
 
-        diagnostics.extend(lint_bank(loaded.bank, display=loaded.display))
+        with paused_gc():
+            diagnostics.extend(lint_bank(loaded.bank, display=loaded.display))
         diagnostics.sort(key=sort_key)
     if strict:
         diagnostics = [d.strict() for d in diagnostics]

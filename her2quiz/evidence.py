@@ -27,8 +27,14 @@ def _dropped(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch)[0] in "PZC"
 
 
+# ASCII white space, punctuation and control characters, for the fast path.
+_ASCII_DROP = {ord(c): None for c in map(chr, range(128)) if _dropped(c)}
+
+
 def normalise(text: str) -> str:
     """The form quotes and sources are compared in."""
+    if text.isascii():  # NFKC and casefold change nothing else in ASCII
+        return text.lower().translate(_ASCII_DROP)
     text = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in text if not _dropped(ch))
 

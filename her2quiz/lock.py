@@ -17,14 +17,14 @@ Entries are never dropped: a build of a filtered bank keeps the others as they w
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from .files import write_atomically
 
 LOCK_FORMAT = 1
 SECTIONS = ("notetypes", "questions")
@@ -111,20 +111,6 @@ def write_lock(path: Path, lock: Lock) -> bool:
         pass
     write_atomically(path, text.encode("utf-8"))
     return True
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a temporary file in the same folder, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _DuplicateKey(Exception):

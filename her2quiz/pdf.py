@@ -23,7 +23,8 @@ from typing import Any
 from . import markup
 from .bank import DIFFICULTIES, AnyQuestion, Bank, Cloze
 from .cloze import deletions
-from .select import Plan, PlanItem, PlanVersion, atomic_write
+from .files import write_atomically
+from .select import Plan, PlanItem, PlanVersion
 
 PAPERS = ("a4", "us-letter")
 KEYS = ("separate", "appended", "none")
@@ -74,7 +75,7 @@ def write_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOption
     if options.key == "separate":
         documents.append((key_path(out_path), render(data, ["key"], options, output.warnings)))
     for path, pdf in documents:
-        atomic_write(path, pdf)
+        write_atomically(path, pdf)
         output.paths.append(path)
     return output
 

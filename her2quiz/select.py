@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import secrets
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +25,7 @@ from pathlib import Path
 from . import markup
 from .bank import DIFFICULTIES, KINDS, AnyQuestion, Bank, ChoiceQuestion, Kind, Option, TrueFalse
 from .diagnostics import did_you_mean, quote_list
+from .files import write_atomically
 
 LETTERS = string.ascii_uppercase
 CHOICE_KINDS: frozenset[str] = frozenset({"mcq", "multi", "truefalse"})
@@ -263,18 +262,4 @@ def _rank(seed: int, *parts: object) -> bytes:
 def write_plan(plan: Plan, path: str | Path) -> None:
     """``plan.json``: the plan as JSON, written atomically (temp file, then rename)."""
     text = json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    atomic_write(Path(path), text.encode("utf-8"))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file in the same folder, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, unlike mkstemp
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), text.encode("utf-8"))
