@@ -32,9 +32,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import genanki  # type: ignore[import-untyped]
-from genanki.apkg_col import APKG_COL  # type: ignore[import-untyped]
-from genanki.apkg_schema import APKG_SCHEMA  # type: ignore[import-untyped]
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 from . import markup
 from .bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse

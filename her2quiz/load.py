@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.resolver import Resolver
@@ -28,7 +29,7 @@ from .diagnostics import Diagnostic
 try:  # libyaml is what makes loading fast; the pure-Python parser is the fallback
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32
@@ -67,7 +68,7 @@ class Scalar(Node):
     __slots__ = ("text", "type", "value")
     kind = "scalar"
 
-    def __init__(self, line: int, column: int, text: str, type_: str, value: object) -> None:
+    def __init__(self, line: int, column: int, text: str, type_: str, value: Any) -> None:
         super().__init__(line, column)
         self.text = text
         self.type = type_

@@ -128,7 +128,7 @@ class SchemaChecker:
         node: Any = self.root
         for part in ref.lstrip("#/").split("/"):
             node = node[part]
-        return node  # type: ignore[no-any-return]
+        return node
 
     def report(self, node: Node, code: str, message: str) -> None:
         if self._question is not None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Mapping as Mapping_
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from . import cloze
 from .bank import (
@@ -207,7 +209,7 @@ class Validator:
                 seen[key] = (field_name, text)
 
 
-def _choices(options: dict[str, object]) -> str:
+def _choices(options: Mapping_[str, object]) -> str:
     keys = list(options)
     shown = ", ".join(f"'{k}'" for k in keys[:8]) + (", ..." if len(keys) > 8 else "")
     return f"; expected one of {shown}"
@@ -227,14 +229,17 @@ def build_question(node: Mapping) -> Question:
     f = node.fields
     where: dict[str, Position] = {k.value: (v.line, v.column) for k, v in node.pairs}
     kind = _text(node, "kind")
-    cite = []
+    cite: list[Citation] = []
     for item in f["cite"].items:  # type: ignore[attr-defined]
         quote_node = item.fields["quote"]
         source_node = item.fields["source"]
         where[f"cite.{len(cite)}.source"] = (source_node.line, source_node.column)
         cite.append(Citation(source_node.value, quote_node.value, quote_node.line, quote_node.column))
     allow_node = f.get("allow")
-    common = dict(
+    if isinstance(allow_node, Mapping):
+        for k, _ in allow_node.pairs:
+            where[f"allow.{k.value}"] = (k.line, k.column)
+    common: dict[str, Any] = dict(
         id=_text(node, "id"),
         kind=kind,
         topic=_text(node, "topic"),
@@ -243,7 +248,9 @@ def build_question(node: Mapping) -> Question:
         tags=tuple(s.value for s in _str_items(f.get("tags"))),
         explain=_text(node, "explain") or None,
         allow=MappingProxyType(
-            {k.value: v.value for k, v in allow_node.pairs} if isinstance(allow_node, Mapping) else {}
+            {k.value: v.value for k, v in allow_node.pairs if isinstance(v, Scalar)}
+            if isinstance(allow_node, Mapping)
+            else {}
         ),
         line=node.line,
         column=node.column,
@@ -259,14 +266,14 @@ def build_question(node: Mapping) -> Question:
             if isinstance(d, Mapping):
                 distractors.append(Distractor(_text(d, "text"), _text(d, "why") or None))
             else:
-                distractors.append(Distractor(d.value))  # type: ignore[attr-defined]
+                distractors.append(Distractor(d.value))
         make = Mcq if kind == "mcq" else Multi
         return make(
             **common,
             stem=_text(node, "stem"),
             answers=tuple(a.value for a in answers_nodes),  # type: ignore[attr-defined]
             distractors=tuple(distractors),
-            order=_text(node, "order") or "shuffle",
+            order="sorted" if _text(node, "order") == "sorted" else "shuffle",
             where=MappingProxyType(where),
         )
     if kind == "truefalse":
