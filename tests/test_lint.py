@@ -573,7 +573,7 @@ def test_w350_an_allow_without_a_reason(lint_lines: Callable[..., list[str]]) ->
     q = mcq(explain="The early peak falls in the first 4 years; 70% of relapses come then.")
     q["allow"] = {"W330": " "}
     assert lint_lines(q) == [
-        f"{W}:18:12: warning[W350] allow W330 has no reason; say why the warning does not apply here"
+        f"{W}:18:13: warning[W350] allow W330 has no reason; say why the warning does not apply here"
     ]
 
 
@@ -581,11 +581,11 @@ def test_w351_an_allow_for_a_code_that_does_not_fire(lint_lines: Callable[..., l
     unused = mcq(allow={"W302": "the answer used to be long"})
     not_lint = mcq(id="q2", allow={"W201": "sources elsewhere"})
     assert lint_lines(unused) == [
-        f"{W}:18:12: warning[W351] allow W302 is unused: W302 (the correct option is clearly the longest) "
+        f"{W}:18:13: warning[W351] allow W302 is unused: W302 (the correct option is clearly the longest) "
         "does not fire on this question; remove it"
     ]
     assert lint_lines(not_lint) == [
-        f"{W}:18:12: warning[W351] allow W201 is not a lint code; lint codes are W301-W340"
+        f"{W}:18:13: warning[W351] allow W201 is not a lint code; lint codes are W301-W340"
     ]
 
 
