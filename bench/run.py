@@ -133,6 +133,30 @@ genanki.Package(deck).write_to_file(sys.argv[3])
 """
 
 
+def write_amc(folder: Path, n: int) -> Path:
+    """The same job for Auto Multiple Choice: n single-answer questions, shuffled copies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    questions = []
+    for i in range(n):
+        options = "\n".join(
+            f"      \\{'correct' if k == 0 else 'wrong'}choice{{{phrase(i, salt)}}}" for k, salt in enumerate("abcd")
+        )
+        questions.append(
+            f"\\element{{synth}}{{\n  \\begin{{question}}{{q{i}}}\n    Which term does the source give for "
+            f"{' '.join(words(i, 5, 'stem'))}?\n    \\begin{{choices}}\n{options}\n    \\end{{choices}}\n"
+            "  \\end{question}\n}"
+        )
+    tex = (
+        "\\documentclass[a4paper]{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
+        "\\usepackage[box,completemulti]{automultiplechoice}\n\\begin{document}\n"
+        + "\n".join(questions)
+        + "\n\\onecopy{3}{\n\\noindent{\\bf Synthetic quiz}\n\\insertgroup{synth}\n\\clearpage}\n"
+        "\\end{document}\n"
+    )
+    (folder / "quiz.tex").write_text(tex, encoding="utf-8")
+    return folder
+
+
 def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall time (s) and peak RSS (MB) of one whole process."""
     start = time.perf_counter()
@@ -195,6 +219,21 @@ def main() -> None:
         startup,
         add=True,
     )
+
+    row(
+        "her2quiz quiz 20 q x 3 versions + key (150)",
+        her2quiz("quiz", "questions.yaml", "-o", "out/quiz.pdf", "--count", "20", "--versions", "3"),
+        small, args.runs,
+    )  # fmt: skip
+    if shutil.which("auto-multiple-choice"):
+        amc_dir = write_amc(small / "amc", 20)
+        row(
+            "Auto Multiple Choice: 20 q x 3 copies + key",
+            ["auto-multiple-choice", "prepare", "--mode", "s", "--n-copies", "3", "--prefix", str(amc_dir),
+             "--out-sujet", "subject.pdf", "--out-corrige", "key.pdf", "--out-catalog", "catalog.pdf",
+             "quiz.tex"],
+            amc_dir, max(3, args.runs - 2),
+        )  # fmt: skip
 
     results: dict[int, dict[str, float]] = {}
     for n in sizes:
