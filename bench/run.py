@@ -135,11 +135,12 @@ genanki.Package(deck).write_to_file(sys.argv[3])
 
 def write_amc(folder: Path, n: int) -> Path:
     """The same job for Auto Multiple Choice: n single-answer questions, shuffled copies."""
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "data").mkdir(parents=True, exist_ok=True)
     questions = []
     for i in range(n):
         options = "\n".join(
-            f"      \\{'correct' if k == 0 else 'wrong'}choice{{{phrase(i, salt)}}}" for k, salt in enumerate("abcd")
+            f"      \\{'correct' if k == 0 else 'wrong'}choice{{{phrase(i, salt)}}}"
+            for k, salt in enumerate("abcd")
         )
         questions.append(
             f"\\element{{synth}}{{\n  \\begin{{question}}{{q{i}}}\n    Which term does the source give for "
@@ -230,6 +231,7 @@ def main() -> None:
         row(
             "Auto Multiple Choice: 20 q x 3 copies + key",
             ["auto-multiple-choice", "prepare", "--mode", "s", "--n-copies", "3", "--prefix", str(amc_dir),
+             "--data", str(amc_dir / "data"),
              "--out-sujet", "subject.pdf", "--out-corrige", "key.pdf", "--out-catalog", "catalog.pdf",
              "quiz.tex"],
             amc_dir, max(3, args.runs - 2),
