@@ -16,6 +16,7 @@ compression), so the same bank, lock and ``SOURCE_DATE_EPOCH`` give the same byt
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import io
@@ -26,6 +27,8 @@ import sqlite3
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -120,6 +123,11 @@ def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None
 
     New or changed questions (and note types) take ``epoch``, or now when it is None.
     Raises LockError when the lock is damaged; then nothing is written."""
+    with _cycle_collector_paused():
+        return _build_deck(bank, out_path, lock_path, epoch)
+
+
+def _build_deck(bank: Bank, out_path: Path, lock_path: Path, epoch: int | None) -> BuildResult:
     lock = read_lock(lock_path)
     now = epoch if epoch is not None else int(time.time())
     notes = [note_for(bank, q) for q in bank.questions]
@@ -135,6 +143,20 @@ def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None
     write_lock(lock_path, lock)
     cards = sum(len(n.ords) for n in notes)
     return BuildResult(out_path, len(notes), cards, statuses[Status.NEW], statuses[Status.CHANGED])
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a build. A build keeps tens of thousands of new
+    objects (notes, stamps, rows) alive until it ends, which sets the collector walking the
+    whole heap, the loaded bank included, only to find them all still in use."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- questions → notes -------------------------------------------------------------------
@@ -157,24 +179,25 @@ def note_for(bank: Bank, q: AnyQuestion) -> Note:
         ords = tuple(n - 1 for n in numbers(q.text))
     else:
         values |= {"Front": _html(q.stem), "Back": _html(q.answer)}
-    fields = tuple(values[name] for name in NOTETYPES[key].fields)
+    fields = tuple([values[name] for name in NOTETYPES[key].fields])
     return Note(q.id, key, fields, tags_for(bank, q), q.topic, ords)
 
 
 def _choice_fields(q: ChoiceQuestion | TrueFalse) -> dict[str, str]:
     options = option_order(q)
-    letters = [chr(ord("A") + i) for i in range(len(options))]
-    rows = "".join(_option_html(letter, o) for letter, o in zip(letters, options, strict=True))
+    # (letter, option, its text as HTML), each text rendered once for every field using it
+    shown = [(chr(ord("A") + i), o, _html(o.text)) for i, o in enumerate(options)]
+    rows = "".join([_option_html(letter, o, text) for letter, o, text in shown])
     if isinstance(q, TrueFalse):
         answer = _html(q.answer_texts()[0])
     else:
-        answer = "".join(
-            _keyed(letter, o.text) for letter, o in zip(letters, options, strict=True) if o.correct
-        )
+        answer = "".join([_keyed(letter, text) for letter, o, text in shown if o.correct])
     whys = "".join(
-        f'<li>{_keyed(letter, o.text)}<div class="h2q-whytext">{_html(o.why)}</div></li>'
-        for letter, o in zip(letters, options, strict=True)
-        if o.why
+        [
+            f'<li>{_keyed(letter, text)}<div class="h2q-whytext">{_html(o.why)}</div></li>'
+            for letter, o, text in shown
+            if o.why
+        ]
     )
     return {
         "Kind": q.kind,
@@ -199,28 +222,29 @@ def option_order(q: ChoiceQuestion | TrueFalse) -> list[Option]:
     return options
 
 
-def _option_html(letter: str, option: Option) -> str:
+def _option_html(letter: str, option: Option, text: str) -> str:
+    """One option row; ``text`` is the option's text as HTML."""
     cls = "h2q-opt h2q-correct" if option.correct else "h2q-opt"
-    text = _html(option.text)
     return (
         f'<li class="{cls}"><span class="h2q-letter">{letter}</span><span class="h2q-text">{text}</span></li>'
     )
 
 
 def _keyed(letter: str, text: str, tag: str = "div") -> str:
-    return f'<{tag} class="h2q-keyed"><b>{letter}.</b> <span class="h2q-text">{_html(text)}</span></{tag}>'
+    """An option named by its letter; ``text`` is the option's text as HTML."""
+    return f'<{tag} class="h2q-keyed"><b>{letter}.</b> <span class="h2q-text">{text}</span></{tag}>'
 
 
 def _sources(bank: Bank, q: AnyQuestion) -> str:
     """Each cited source once (in order of first citation), with its quotes under it."""
     quotes: dict[str, list[str]] = {}
     for c in q.cite:
-        quotes.setdefault(c.source, []).append(c.quote)
+        quotes.setdefault(c.source, []).append(f'<div class="h2q-quote">“{_text(c.quote)}”</div>')
     items = "".join(
-        f'<li><div class="h2q-ref">{_text(bank.sources[key].cite)}</div>'
-        + "".join(f'<div class="h2q-quote">“{_text(quote)}”</div>' for quote in found)
-        + "</li>"
-        for key, found in quotes.items()
+        [
+            f'<li><div class="h2q-ref">{_text(bank.sources[key].cite)}</div>{"".join(found)}</li>'
+            for key, found in quotes.items()
+        ]
     )
     return f'<ul class="h2q-cites">{items}</ul>'
 
@@ -232,18 +256,29 @@ def tags_for(bank: Bank, q: AnyQuestion) -> tuple[str, ...]:
     tags |= {f"{ns}source::{c.source}" for c in q.cite}
     if q.difficulty:
         tags.add(f"{ns}difficulty::{q.difficulty}")
-    tags |= {re.sub(r"\s+", "_", t.strip()) for t in q.tags if t.strip()}
+    tags |= {_SPACES.sub("_", t.strip()) for t in q.tags if t.strip()}
     return tuple(sorted(tags))
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _html(text: str) -> str:
     """Question text as field HTML: escaped, plus the inline markup."""
-    return _defuse(markup.to_html(text))
+    if "*" in text:
+        return _defuse(markup.to_html(text))
+    # No "*", no markup: what markup.to_html gives for one plain run, without parsing.
+    return _text(text).replace("\n", "<br>")
 
 
 def _text(text: str) -> str:
     """Plain text as field HTML, with no markup at all (citations, quotes, ids)."""
+    if _SPECIAL.search(text) is None:
+        return text  # the common case: nothing to escape or defuse
     return _defuse(html.escape(text, quote=True))
+
+
+_SPECIAL = re.compile(r"[&<>\"'\[]")
 
 
 def _defuse(field: str) -> str:
@@ -312,12 +347,21 @@ def _deck_id(bank: Bank, topic: str | None) -> int:
     return anki_id("deck", bank.id) if topic is None else anki_id("deck", bank.id, topic)
 
 
+# genanki's schema, tables apart from indexes: the indexes are made once the rows are in,
+# which is faster than keeping them up to date row by row and leaves them packed.
+_SCHEMA = [statement.strip() for statement in APKG_SCHEMA.split(";") if statement.strip()]
+_TABLES = [statement for statement in _SCHEMA if not statement.startswith("CREATE INDEX")]
+_INDEXES = [statement for statement in _SCHEMA if statement.startswith("CREATE INDEX")]
+
+
 def _collection(bank: Bank, notes: list[Note], stamps: list[Stamp], models: dict[str, _Model]) -> bytes:
     """The collection as a schema-11 SQLite image (what genanki writes, ids and times ours)."""
     top = max([s.mtime for s in stamps] + [m.stamp.mtime for m in models.values()])
     db = sqlite3.connect(":memory:")
     try:
-        db.executescript(APKG_SCHEMA)
+        db.execute("PRAGMA journal_mode = OFF")  # nothing to roll back: a failure drops it all
+        for statement in _TABLES:
+            db.execute(statement)
         db.executescript(APKG_COL)
         base = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
         db.execute(
@@ -329,8 +373,11 @@ def _collection(bank: Bank, notes: list[Note], stamps: list[Stamp], models: dict
             ),
         )
         _insert_notes(db, bank, notes, stamps, models)
+        for statement in _INDEXES:
+            db.execute(statement)
         db.commit()
-        db.execute("VACUUM")
+        # No VACUUM needed: rows go in by ascending id and indexes are built whole, so the
+        # image has no free pages; the same inputs give the same bytes.
         return db.serialize()
     finally:
         db.close()
@@ -340,30 +387,48 @@ def _insert_notes(
     db: sqlite3.Connection, bank: Bank, notes: list[Note], stamps: list[Stamp], models: dict[str, _Model]
 ) -> None:
     # Ids are millisecond times in Anki; derive them from each note's own time, in a fixed order.
-    order = sorted(range(len(notes)), key=lambda i: (stamps[i].mtime, i))
+    mtimes = [s.mtime for s in stamps]
+    order = sorted(range(len(notes)), key=lambda i: (mtimes[i], i))
+    decks = {topic: _deck_id(bank, topic) for topic in {n.topic for n in notes}}
+    note_rows = []
+    card_rows = []
     nid = cid = 0
     for i in order:
-        note, mtime, model = notes[i], stamps[i].mtime, models[notes[i].notetype]
+        note, mtime = notes[i], mtimes[i]
         nid = max(mtime * 1000, nid + 1)
         guid = genanki.guid_for(bank.id, note.notetype, note.qid)
         sort_field = _strip(note.fields[NOTETYPES[note.notetype].sort_field])
         csum = int(hashlib.sha1(_strip(note.fields[0]).encode()).hexdigest()[:8], 16)
         tags = f" {' '.join(note.tags)} "
-        db.execute(
-            "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (nid, guid, model.id, mtime, -1, tags, "\x1f".join(note.fields), sort_field, csum, 0, ""),
+        note_rows.append(
+            (
+                nid,
+                guid,
+                models[note.notetype].id,
+                mtime,
+                -1,
+                tags,
+                "\x1f".join(note.fields),
+                sort_field,
+                csum,
+                0,
+                "",
+            )
         )
+        did = decks[note.topic]
         for card_ord in note.ords:
             cid = max(mtime * 1000, cid + 1)
-            did = _deck_id(bank, note.topic)
-            db.execute(
-                "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (cid, nid, did, card_ord, mtime, -1, 0, 0, i + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""),
-            )
+            card_rows.append((cid, nid, did, card_ord, mtime, -1, 0, 0, i + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+    db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+
+
+_ZIP_LEVEL = 1
 
 
 def _package(collection: bytes) -> bytes:
-    """The .apkg zip: fixed entry order, dates, permissions and compression."""
+    """The .apkg zip: fixed entry order, dates, permissions and compression (a fixed
+    deflate level: the same bytes in, the same bytes out; the level trades size for time)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         for name, data in (("collection.anki2", collection), ("media", b"{}")):
@@ -371,7 +436,7 @@ def _package(collection: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL)
     return buffer.getvalue()
 
 
@@ -385,19 +450,25 @@ def anki_id(*parts: str) -> int:
     return (1 << 30) + h % (1 << 30)
 
 
+# What json.dumps(value, sort_keys=True, ensure_ascii=False) writes, without building an
+# encoder on every call.
+_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def _digest(value: object) -> str:
-    blob = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(_JSON.encode(value).encode("utf-8")).hexdigest()[:16]
 
 
 def _dump(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _JSON.encode(value)
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
 def _strip(field: str) -> str:
+    if "<" not in field and "&" not in field:
+        return field.strip()
     return html.unescape(_TAG.sub("", field)).strip()
 
 

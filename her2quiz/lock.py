@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +69,28 @@ class Lock:
         return entries[key], Status.NEW if old is None else Status.CHANGED
 
     def to_json(self) -> str:
-        data: dict[str, Any] = {"format": LOCK_FORMAT}
-        for section, entries in self.sections.items():
-            data[section] = {k: {"hash": s.hash, "mtime": s.mtime} for k, s in entries.items()}
-        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        """``json.dumps(…, sort_keys=True, indent=2, ensure_ascii=False)`` of the lock, plus a
+        newline. Written out by hand: with ``indent`` the json module falls back to its
+        pure-Python encoder, which is slow for ten thousand entries."""
+        top = {"format": str(LOCK_FORMAT)} | {
+            section: _entries(entries) for section, entries in self.sections.items()
+        }
+        body = ",\n".join(f"  {_string(key)}: {top[key]}" for key in sorted(top))
+        return "{\n" + body + "\n}\n"
+
+
+def _entries(entries: dict[str, Stamp]) -> str:
+    """One section as ``json.dumps`` writes it one level deep with ``indent=2``."""
+    if not entries:
+        return "{}"
+    rows = ",\n".join(
+        f'    {_string(key)}: {{\n      "hash": {_string(s.hash)},\n      "mtime": {s.mtime}\n    }}'
+        for key, s in sorted(entries.items(), key=itemgetter(0))
+    )
+    return "{\n" + rows + "\n  }"
+
+
+_string: Callable[[str], str] = json.encoder.encode_basestring  # what ensure_ascii=False uses
 
 
 def read_lock(path: Path) -> Lock:
@@ -122,12 +141,15 @@ class _Shape(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
+    seen = dict(pairs)
+    if len(seen) == len(pairs):
+        return seen  # no key twice: the common case, checked at C speed
+    seen = {}
     for key, value in pairs:
         if key in seen:
             raise _DuplicateKey(key)
         seen[key] = value
-    return seen
+    raise AssertionError("unreachable: fewer keys than pairs means a key repeats")
 
 
 def _parse(tree: object) -> Lock:
@@ -151,17 +173,19 @@ def _parse(tree: object) -> Lock:
 def _section(name: str, entries: object) -> dict[str, Stamp]:
     if not isinstance(entries, dict):
         raise _Shape(f"'{name}' must be an object, found {_kind(entries)}")
-    return {key: _stamp(f"{name}['{key}']", value) for key, value in entries.items()}
+    return {key: _stamp(name, key, value) for key, value in entries.items()}
 
 
-def _stamp(where: str, value: object) -> Stamp:
+def _stamp(section: str, key: str, value: object) -> Stamp:
     if not isinstance(value, Mapping) or set(value) != {"hash", "mtime"}:
-        raise _Shape(f"{where} must be an object with exactly 'hash' and 'mtime'")
+        raise _Shape(f"{section}['{key}'] must be an object with exactly 'hash' and 'mtime'")
     digest, mtime = value["hash"], value["mtime"]
     if not isinstance(digest, str) or not _HASH.fullmatch(digest):
-        raise _Shape(f"{where}: hash must be 16 lowercase hex digits, found {json.dumps(digest)}")
+        raise _Shape(f"{section}['{key}']: hash must be 16 lowercase hex digits, found {json.dumps(digest)}")
     if type(mtime) is not int or not 0 <= mtime < _MAX_MTIME:
-        raise _Shape(f"{where}: mtime must be a whole number of seconds, found {json.dumps(mtime)}")
+        raise _Shape(
+            f"{section}['{key}']: mtime must be a whole number of seconds, found {json.dumps(mtime)}"
+        )
     return Stamp(digest, mtime)
 
 

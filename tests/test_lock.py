@@ -131,3 +131,20 @@ def test_a_lock_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LockError) as caught:
         read_lock(path)
     assert str(caught.value) == f"{path}: not UTF-8 (byte 12); {ADVICE}"
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [["a"], ["z-q", "a-q", "m-q"], ['quote"d', "back\\slash", "tab\tkey", "é-ünï", "ctl\x01", "line\u2028"]],
+)
+def test_hand_written_json_is_what_the_json_module_writes(keys: list[str]) -> None:
+    lock = Lock()
+    for i, key in enumerate(keys):
+        lock.stamp("questions", key, H1 if i % 2 else H2, 100 + i)
+    lock.stamp("notetypes", "mcq", H1, 7)
+    data = {
+        "format": 1,
+        "notetypes": {"mcq": {"hash": H1, "mtime": 7}},
+        "questions": {k: {"hash": H1 if i % 2 else H2, "mtime": 100 + i} for i, k in enumerate(keys)},
+    }
+    assert lock.to_json() == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
