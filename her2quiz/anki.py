@@ -16,7 +16,6 @@ compression), so the same bank, lock and ``SOURCE_DATE_EPOCH`` give the same byt
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import html
 import io
@@ -27,8 +26,6 @@ import sqlite3
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -43,6 +40,7 @@ from . import markup
 from .bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse
 from .cloze import numbers
 from .files import write_atomically
+from .gcpause import paused_gc
 from .lock import Lock, LockError, Stamp, Status, read_lock, write_lock
 from .select import sort_key
 
@@ -123,7 +121,7 @@ def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None
 
     New or changed questions (and note types) take ``epoch``, or now when it is None.
     Raises LockError when the lock is damaged; then nothing is written."""
-    with _cycle_collector_paused():
+    with paused_gc():
         return _build_deck(bank, out_path, lock_path, epoch)
 
 
@@ -143,20 +141,6 @@ def _build_deck(bank: Bank, out_path: Path, lock_path: Path, epoch: int | None) 
     write_lock(lock_path, lock)
     cards = sum(len(n.ords) for n in notes)
     return BuildResult(out_path, len(notes), cards, statuses[Status.NEW], statuses[Status.CHANGED])
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for a build. A build keeps tens of thousands of new
-    objects (notes, stamps, rows) alive until it ends, which sets the collector walking the
-    whole heap, the loaded bank included, only to find them all still in use."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- questions → notes -------------------------------------------------------------------

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bank import Bank
 from .diagnostics import Diagnostic, sort_key
+from .gcpause import paused_gc
 from .load import LoadError, decode, parse
 from .validate import Validator
 
@@ -35,23 +33,6 @@ class Loaded:
     text: str = ""
     sources_dir: Path | None = None
     lines: list[str] = field(default_factory=list)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while a bank's many small objects are made.
-
-    The tree and the model hold no reference cycles, so reference counting frees them;
-    the collector would only rescan them again and again (about a fifth of load time
-    on 10,000 questions).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def default_sources(bank_path: Path) -> Path:
