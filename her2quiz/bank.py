@@ -7,10 +7,8 @@ kept (``Question.where``) so later stages — the lints — can still point at a
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
@@ -21,7 +19,6 @@ TRUE_FALSE = ("True", "False")
 
 Position = tuple[int, int]
 _NOWHERE: Mapping[str, Position] = MappingProxyType({})
-_NOT_CONTENT = frozenset({"line", "column", "where", "allow"})
 
 
 @dataclass(frozen=True)
@@ -75,14 +72,6 @@ class Question:
 
     def position(self, name: str) -> Position:
         return self.where.get(name, (self.line, self.column))
-
-    def content(self) -> dict[str, object]:
-        """Everything a learner sees, as plain data: what the content hash covers."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name not in _NOT_CONTENT}
-
-    def content_hash(self) -> str:
-        blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -168,16 +157,6 @@ class Basic(Question):
 
     def answer_texts(self) -> tuple[str, ...]:
         return (self.answer,)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Citation):
-        return [value.source, value.quote]
-    if isinstance(value, Distractor):
-        return [value.text, value.why]
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 AnyQuestion = Mcq | Multi | TrueFalse | Cloze | Basic
