@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean, quote_list
 from .load import Mapping, Node, Scalar, Sequence
+
+Check = Callable[[Node, str, str], None]  # (node, label such as 'cite[1].quote', context)
 
 SUPPORTED = {
     "$schema", "$id", "$ref", "$defs", "title", "description", "type", "properties",
@@ -27,7 +30,13 @@ SUPPORTED = {
     "oneOf", "anyOf",
 }  # fmt: skip
 
-_JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "null": "null"}
+_SCALAR_TYPES = {  # JSON type -> the scalar types that are one (a date is no text)
+    "string": frozenset({"str"}),
+    "integer": frozenset({"int"}),
+    "number": frozenset({"int", "float"}),
+    "boolean": frozenset({"bool"}),
+    "null": frozenset({"null"}),
+}
 _EXPECTED = {
     "string": "text",
     "boolean": "true or false",
@@ -46,7 +55,7 @@ _PATTERN_HINTS = {
 @cache
 def bank_schema() -> dict[str, Any]:
     """The schema shipped in the package (parsed once)."""
-    text = resources.files("her2quiz").joinpath("bank.schema.json").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("bank.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     _refuse_unknown_keywords(schema)
     return schema
@@ -86,24 +95,13 @@ def describe(node: Node) -> str:
     return f"{names.get(node.type, node.type)} ({node.text})"
 
 
-def json_type(node: Node) -> str:
-    if isinstance(node, Mapping):
-        return "object"
-    if isinstance(node, Sequence):
-        return "array"
-    assert isinstance(node, Scalar)
-    return _JSON_TYPES.get(node.type, node.type)  # a date stays a date: it is no text
-
-
-def _type_matches(node: Node, expected: str) -> bool:
-    found = json_type(node)
-    if found == expected:
-        return True
-    return expected == "number" and found == "integer"
-
-
 class SchemaChecker:
-    """Checks a tree against the schema; collects every problem."""
+    """Checks a tree against the schema; collects every problem.
+
+    The schema is compiled once per checker into one closure per schema node, so the
+    walk does no dictionary lookups on the schema and builds a message's "what" phrase
+    (``'cite[1].quote' in question 'x'``) only when there is something to report.
+    """
 
     def __init__(self, display: str, schema: dict[str, Any] | None = None) -> None:
         self.display = display
@@ -111,55 +109,264 @@ class SchemaChecker:
         self.diagnostics: list[Diagnostic] = []
         self.invalid: set[int] = set()  # id() of question nodes with structural errors
         self._question: Node | None = None
+        self._compiled: dict[int, tuple[dict[str, Any], Check]] = {}
+        self._check_root = self.compile(self.root)
 
     def check(self, tree: Node) -> list[Diagnostic]:
-        self.visit(tree, self.root, "", "")
+        self._check_root(tree, "", "")
         return self.diagnostics
 
     # -- helpers -------------------------------------------------------------------
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in schema:
-            schema = self._ref(schema["$ref"])
+            node: Any = self.root
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                node = node[part]
+            schema = node
         return schema
-
-    @cache  # noqa: B019 - the checker is short-lived and the schema fixed
-    def _ref(self, ref: str) -> dict[str, Any]:
-        node: Any = self.root
-        for part in ref.lstrip("#/").split("/"):
-            node = node[part]
-        return node
 
     def report(self, node: Node, code: str, message: str) -> None:
         if self._question is not None:
             self.invalid.add(id(self._question))
         self.diagnostics.append(Diagnostic(self.display, node.line, node.column, code, message))
 
-    # -- the walk -------------------------------------------------------------------
+    # -- compiling -------------------------------------------------------------------
 
-    def visit(self, node: Node, schema: dict[str, Any], label: str, context: str) -> None:
+    def compile(self, schema: dict[str, Any]) -> Check:
+        """The check for one schema node (shared by every ``$ref`` to it)."""
         schema = self.resolve(schema)
-        what = f"'{label}'{context}" if label else (context.strip() or "the bank")
+        found = self._compiled.get(id(schema))
+        if found is None:  # the schema is kept with its check, so its id is never reused
+            found = self._compiled[id(schema)] = (schema, self._build(schema))
+        return found[1]
+
+    def _build(self, schema: dict[str, Any]) -> Check:
+        report = self.report
+        if not schema:
+            return _anything
         if "const" in schema:
-            if not (isinstance(node, Scalar) and node.value == schema["const"]):
-                self.report(node, "E104", f"{what} must be '{schema['const']}', found {describe(node)}")
-            return
+            const = schema["const"]
+
+            def check_const(node: Node, label: str, context: str) -> None:
+                if not (isinstance(node, Scalar) and node.value == const):
+                    report(node, "E104", f"{_what(label, context)} must be '{const}', found {describe(node)}")
+
+            return check_const
         if "enum" in schema:
-            self.check_enum(node, schema["enum"], what)
-            return
+            return self._enum(schema["enum"])
         expected = schema.get("type")
-        if expected is not None and not _type_matches(node, expected):
-            self.type_error(node, expected, what)
-            return
         if "anyOf" in schema:
-            self.visit_any_of(node, schema["anyOf"], label, context, what)
-            return
-        if isinstance(node, Scalar):
-            self.check_scalar(node, schema, what)
-        elif isinstance(node, Sequence):
-            self.visit_sequence(node, schema, label, context, what)
-        elif isinstance(node, Mapping):
-            self.visit_mapping(node, schema, label, context, what)
+            inner = self._any_of(schema["anyOf"])
+        elif expected == "object":
+            inner = self._mapping(schema)
+        elif expected == "array":
+            inner = self._sequence(schema)
+        elif expected is not None:
+            inner = self._scalar(schema)
+        else:  # no type: whatever the node is, check what applies to it
+            by_class = {
+                Scalar: self._scalar(schema),
+                Sequence: self._sequence(schema),
+                Mapping: self._mapping(schema),
+            }
+
+            def inner(node: Node, label: str, context: str) -> None:
+                by_class[node.__class__](node, label, context)
+
+        if expected is None:
+            return inner
+        matches = _matcher(expected)
+        type_error = self.type_error
+
+        def check_typed(node: Node, label: str, context: str) -> None:
+            if matches(node):
+                inner(node, label, context)
+            else:
+                type_error(node, expected, _what(label, context))
+
+        return check_typed
+
+    def _enum(self, allowed: list[Any]) -> Check:
+        report = self.report
+        texts = frozenset(a for a in allowed if isinstance(a, str))
+
+        def check_enum(node: Node, label: str, context: str) -> None:
+            if isinstance(node, Scalar) and node.type == "str" and node.value in texts:
+                return
+            hint = did_you_mean(node.text, allowed) if isinstance(node, Scalar) else ""
+            message = f"{_what(label, context)} is {describe(node)}; expected {quote_list(allowed)}{hint}"
+            report(node, "E104", message)
+
+        return check_enum
+
+    def _scalar(self, schema: dict[str, Any]) -> Check:
+        report = self.report
+        low, high, pattern = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
+        search = re.compile(pattern).search if pattern is not None else None
+        hint = _PATTERN_HINTS.get(pattern, f"text matching {pattern}") if pattern is not None else ""
+
+        def check_scalar(node: Node, label: str, context: str) -> None:
+            value = node.value  # type: ignore[attr-defined]
+            if not isinstance(value, str):
+                return
+            if low is not None and len(value.strip()) < low:
+                report(node, "E108", f"{_what(label, context)} is empty")
+                return
+            if high is not None and len(value) > high:
+                what = _what(label, context)
+                report(node, "E107", f"{what} is {len(value)} characters long; at most {high} allowed")
+            if search is not None and search(value) is None:
+                report(node, "E105", f"{_what(label, context)} is '{value}'; expected {hint}")
+
+        return check_scalar
+
+    def _sequence(self, schema: dict[str, Any]) -> Check:
+        report = self.report
+        low, high = schema.get("minItems"), schema.get("maxItems")
+        bounds = (
+            f"{low} to {high}" if low is not None and high is not None
+            else f"at least {low}" if low is not None else f"at most {high}"
+        )  # fmt: skip
+        item_check = self.compile(schema["items"]) if "items" in schema else None
+        visit_question = self.visit_question
+
+        def check_sequence(node: Node, label: str, context: str) -> None:
+            items = node.items  # type: ignore[attr-defined]
+            count = len(items)
+            if (low is not None and count < low) or (high is not None and count > high):
+                what = _what(label, context)
+                report(node, "E106", f"{what} has {count} item{'s' * (count != 1)}; expected {bounds}")
+            if item_check is None:
+                return
+            if label == "questions" and not context:
+                for index, item in enumerate(items, 1):
+                    visit_question(item, item_check, index)
+            else:
+                for index, item in enumerate(items, 1):
+                    item_check(item, f"{label}[{index}]", context)
+
+        return check_sequence
+
+    def visit_question(self, node: Node, check: Check, index: int) -> None:
+        qid = None
+        if isinstance(node, Mapping):
+            id_node = node.fields.get("id")
+            if isinstance(id_node, Scalar) and isinstance(id_node.value, str):
+                qid = id_node.value
+        context = f" in question '{qid}'" if qid else f" in question #{index}"
+        self._question = node
+        try:
+            check(node, "", context)
+        finally:
+            self._question = None
+
+    def _mapping(self, schema: dict[str, Any]) -> Check:
+        report = self.report
+        fewest = schema.get("minProperties")
+        body = self._discriminated(schema) if "oneOf" in schema else self._mapping_body(schema)
+        if fewest is None:
+            return body
+
+        def check_mapping(node: Node, label: str, context: str) -> None:
+            if len(node.pairs) < fewest:  # type: ignore[attr-defined]
+                report(node, "E106", f"{_what(label, context)} is empty; expected at least {fewest} entry")
+            body(node, label, context)
+
+        return check_mapping
+
+    def _mapping_body(self, schema: dict[str, Any]) -> Check:
+        """Keys and values: required, known, and each value against its schema."""
+        report = self.report
+        properties = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties", True)
+        check_extra = self.compile(extra) if isinstance(extra, dict) else None
+        closed = extra is False
+        required = tuple(schema.get("required", ()))
+        names = schema.get("propertyNames")
+        check_name = self.compile(names) if names is not None else None
+
+        def check_body(node: Node, label: str, context: str) -> None:
+            fields = node.fields  # type: ignore[attr-defined]
+            missing = [r for r in required if r not in fields]
+            if missing:
+                what = _what(label, context)
+                if closed:  # a misspelt key is one mistake, not two
+                    misspelt = {did_you_mean(k, missing) for k in fields if k not in properties}
+                    missing = [r for r in missing if f" (did you mean '{r}'?)" not in misspelt]
+                for name in missing:
+                    report(node, "E101", f"missing required key '{name}'{_in(what)}")
+            prefix = f"{label}." if label else ""
+            for key, value in node.pairs:  # type: ignore[attr-defined]
+                name = key.value if isinstance(key.value, str) else key.text
+                if check_name is not None:
+                    if key.type == "str":
+                        check_name(key, prefix + name, context)
+                    else:
+                        what = _what(label, context)
+                        report(key, "E102", f"key {describe(key)}{_in(what)} should be text; quote it")
+                check = properties.get(name)
+                if check is not None:
+                    check(value, prefix + name, context)
+                elif closed:
+                    hint = did_you_mean(name, properties) or f"; expected one of {quote_list(properties)}"
+                    report(key, "E103", f"unknown key '{name}'{_in(_what(label, context))}{hint}")
+                elif check_extra is not None:
+                    check_extra(value, prefix + name, context)
+
+        return check_body
+
+    def _discriminated(self, schema: dict[str, Any]) -> Check:
+        """oneOf branches told apart by a ``kind`` const: check the branch the node names
+        (its own ``kind`` is checked once, against the enum); with no known kind, what
+        every kind shares, since the kind's own error says what to fix."""
+        report = self.report
+        required = tuple(schema.get("required", ()))
+        check_kind = self.compile(schema["properties"]["kind"])
+        branches = [self.resolve(b) for b in schema["oneOf"]]
+        by_kind: dict[Any, Check] = {}
+        for branch in branches:
+            properties = {**branch["properties"], "kind": {}}
+            by_kind[branch["properties"]["kind"]["const"]] = self._mapping_body(
+                {**branch, "properties": properties}
+            )
+        shared = set.intersection(*(set(b["properties"]) for b in branches)) - {"kind"}
+        first = branches[0]
+        unknown = self._mapping_body({
+            "properties": {k: first["properties"][k] for k in first["properties"] if k in shared},
+            "required": [r for r in first["required"] if all(r in b["required"] for b in branches)],
+            "additionalProperties": True,
+        })  # fmt: skip
+
+        def check_discriminated(node: Node, label: str, context: str) -> None:
+            fields = node.fields  # type: ignore[attr-defined]
+            for name in required:
+                if name not in fields:
+                    report(node, "E101", f"missing required key '{name}'{_in(_what(label, context))}")
+            kind_node = fields.get("kind")
+            body = unknown
+            if kind_node is not None:
+                check_kind(kind_node, "kind", _in(_what(label, context)))
+                if isinstance(kind_node, Scalar):
+                    body = by_kind.get(kind_node.value, unknown)
+            body(node, label, context)
+
+        return check_discriminated
+
+    def _any_of(self, branches: list[dict[str, Any]]) -> Check:
+        report = self.report
+        resolved = [self.resolve(b) for b in branches]
+        typed = [(_matcher(b["type"]), self.compile(b)) for b in resolved if "type" in b]
+        expected = " or ".join(_EXPECTED[b["type"]] for b in resolved if "type" in b)
+
+        def check_any_of(node: Node, label: str, context: str) -> None:
+            for matches, check in typed:
+                if matches(node):
+                    check(node, label, context)
+                    return
+            report(node, "E102", f"{_what(label, context)} should be {expected}, found {describe(node)}")
+
+        return check_any_of
 
     def type_error(self, node: Node, expected: str, what: str) -> None:
         message = f"{what} should be {_EXPECTED[expected]}, found {describe(node)}"
@@ -172,127 +379,24 @@ class SchemaChecker:
             return
         self.report(node, "E102", message)
 
-    def check_enum(self, node: Node, allowed: list[Any], what: str) -> None:
-        if isinstance(node, Scalar) and node.value in allowed and node.type == "str":
-            return
-        found = describe(node)
-        hint = did_you_mean(node.text, allowed) if isinstance(node, Scalar) else ""
-        self.report(node, "E104", f"{what} is {found}; expected {quote_list(allowed)}{hint}")
 
-    def check_scalar(self, node: Scalar, schema: dict[str, Any], what: str) -> None:
-        if not isinstance(node.value, str):
-            return
-        value = node.value
-        if "minLength" in schema and len(value.strip()) < schema["minLength"]:
-            self.report(node, "E108", f"{what} is empty")
-            return
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            limit = schema["maxLength"]
-            self.report(node, "E107", f"{what} is {len(value)} characters long; at most {limit} allowed")
-        if "pattern" in schema and not _compiled(schema["pattern"]).search(value):
-            hint = _PATTERN_HINTS.get(schema["pattern"], f"text matching {schema['pattern']}")
-            self.report(node, "E105", f"{what} is '{value}'; expected {hint}")
+def _anything(node: Node, label: str, context: str) -> None:
+    """The empty schema: every value is valid."""
 
-    def visit_sequence(
-        self, node: Sequence, schema: dict[str, Any], label: str, context: str, what: str
-    ) -> None:
-        count = len(node.items)
-        low, high = schema.get("minItems"), schema.get("maxItems")
-        if (low is not None and count < low) or (high is not None and count > high):
-            bounds = (
-                f"{low} to {high}" if low is not None and high is not None
-                else f"at least {low}" if low is not None else f"at most {high}"
-            )  # fmt: skip
-            self.report(node, "E106", f"{what} has {count} item{'s' * (count != 1)}; expected {bounds}")
-        items = schema.get("items")
-        if items is None:
-            return
-        in_questions = label == "questions" and not context
-        for index, item in enumerate(node.items, 1):
-            if in_questions:
-                self.visit_question(item, items, index)
-            else:
-                self.visit(item, items, f"{label}[{index}]", context)
 
-    def visit_question(self, node: Node, schema: dict[str, Any], index: int) -> None:
-        qid = None
-        if isinstance(node, Mapping):
-            id_node = node.fields.get("id")
-            if isinstance(id_node, Scalar) and isinstance(id_node.value, str):
-                qid = id_node.value
-        context = f" in question '{qid}'" if qid else f" in question #{index}"
-        self._question = node
-        try:
-            self.visit(node, schema, "", context)
-        finally:
-            self._question = None
+def _what(label: str, context: str) -> str:
+    """How a message names a value: "'cite[1].quote' in question 'x'", "the bank", …"""
+    return f"'{label}'{context}" if label else (context.strip() or "the bank")
 
-    def visit_mapping(
-        self, node: Mapping, schema: dict[str, Any], label: str, context: str, what: str
-    ) -> None:
-        if "minProperties" in schema and len(node.pairs) < schema["minProperties"]:
-            self.report(node, "E106", f"{what} is empty; expected at least {schema['minProperties']} entry")
-        if "oneOf" in schema:
-            schema = self.discriminate(node, schema, what)
-        properties: dict[str, Any] = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
-        missing = [r for r in schema.get("required", ()) if r not in node.fields]
-        if extra is False and missing:  # a misspelt key is one mistake, not two
-            misspelt = {did_you_mean(k, missing) for k in node.fields if k not in properties}
-            missing = [r for r in missing if f" (did you mean '{r}'?)" not in misspelt]
-        for required in missing:
-            self.report(node, "E101", f"missing required key '{required}'{_in(what)}")
-        names = schema.get("propertyNames")
-        prefix = f"{label}." if label else ""
-        for key, value in node.pairs:
-            name = key.value if isinstance(key.value, str) else key.text
-            if names is not None:
-                self.visit(key, names, f"{prefix}{name}", context) if key.type == "str" else self.report(
-                    key, "E102", f"key {describe(key)}{_in(what)} should be text; quote it"
-                )
-            if name in properties:
-                self.visit(value, properties[name], f"{prefix}{name}", context)
-            elif extra is False:
-                hint = did_you_mean(name, properties)
-                if not hint:
-                    hint = f"; expected one of {quote_list(properties)}"
-                self.report(key, "E103", f"unknown key '{name}'{_in(what)}{hint}")
-            elif isinstance(extra, dict):
-                self.visit(value, extra, f"{prefix}{name}", context)
 
-    def discriminate(self, node: Mapping, schema: dict[str, Any], what: str) -> dict[str, Any]:
-        """For oneOf branches told apart by ``kind`` const: the branch the node names."""
-        for required in schema.get("required", ()):
-            if required not in node.fields:
-                self.report(node, "E101", f"missing required key '{required}'{_in(what)}")
-        kind_node = node.fields.get("kind")
-        if kind_node is not None:
-            self.visit(kind_node, schema["properties"]["kind"], "kind", f"{_in(what)}")
-        if isinstance(kind_node, Scalar):
-            for branch in schema["oneOf"]:
-                resolved = self.resolve(branch)
-                if resolved["properties"]["kind"]["const"] == kind_node.value:
-                    return {**resolved, "properties": {**resolved["properties"], "kind": {}}}
-        # no known kind: check what every kind shares; the kind's own error says what to fix
-        branches = [self.resolve(b) for b in schema["oneOf"]]
-        shared = set.intersection(*(set(b["properties"]) for b in branches)) - {"kind"}
-        first = branches[0]
-        return {
-            "properties": {k: first["properties"][k] for k in first["properties"] if k in shared},
-            "required": [r for r in first["required"] if all(r in b["required"] for b in branches)],
-            "additionalProperties": True,
-        }
-
-    def visit_any_of(
-        self, node: Node, branches: list[dict[str, Any]], label: str, context: str, what: str
-    ) -> None:
-        resolved = [self.resolve(b) for b in branches]
-        for branch in resolved:
-            if "type" in branch and _type_matches(node, branch["type"]):
-                self.visit(node, branch, label, context)
-                return
-        expected = " or ".join(_EXPECTED[b["type"]] for b in resolved if "type" in b)
-        self.report(node, "E102", f"{what} should be {expected}, found {describe(node)}")
+def _matcher(expected: str) -> Callable[[Node], bool]:
+    """Whether a node is of a JSON type (an integer is a number; a date is no text)."""
+    if expected == "object":
+        return lambda node: node.__class__ is Mapping
+    if expected == "array":
+        return lambda node: node.__class__ is Sequence
+    types = _SCALAR_TYPES[expected]
+    return lambda node: node.__class__ is Scalar and node.type in types
 
 
 def _in(what: str) -> str:
@@ -300,8 +404,3 @@ def _in(what: str) -> str:
     if what.startswith("'"):
         return f" in {what}"
     return f" {what}" if what.startswith("in ") else f" in {what}"
-
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
