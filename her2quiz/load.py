@@ -53,13 +53,12 @@ _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "o
 class Node:
     """A node of the positioned tree (1-based ``line`` and ``column``)."""
 
-    __slots__ = ("column", "line", "size")
+    __slots__ = ("column", "line")
     kind = "node"
 
     def __init__(self, line: int, column: int) -> None:
         self.line = line
         self.column = column
-        self.size = 1  # nodes in this subtree, aliases expanded
 
 
 class Scalar(Node):
@@ -69,7 +68,8 @@ class Scalar(Node):
     kind = "scalar"
 
     def __init__(self, line: int, column: int, text: str, type_: str, value: Any) -> None:
-        super().__init__(line, column)
+        self.line = line  # set here, not by Node.__init__: one call less per scalar
+        self.column = column
         self.text = text
         self.type = type_
         self.value = value
@@ -193,8 +193,10 @@ def parse(text: str, display: str) -> tuple[Tree, list[Diagnostic]]:
     Problems that still leave a usable tree (duplicate keys) come back as diagnostics.
     """
     composer = _Composer(display)
+    loader = _Loader(text)
     try:
-        tree = composer.compose(_events(text))
+        # iter(get, None) pulls libyaml's events at C speed (no generator frame per event)
+        tree = composer.compose(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as e:
         raise LoadError(_syntax_diagnostic(e, display, text)) from None
     except yaml.reader.ReaderError as e:
@@ -205,6 +207,8 @@ def parse(text: str, display: str) -> tuple[Tree, list[Diagnostic]]:
         raise LoadError(Diagnostic(display, line, column, "E003", message)) from None
     except yaml.YAMLError as e:  # pragma: no cover - libyaml marks its other errors
         raise LoadError(Diagnostic(display, 1, 1, "E003", f"YAML error: {e}")) from None
+    finally:
+        loader.dispose()
     return tree, composer.diagnostics
 
 
@@ -215,22 +219,6 @@ def load_tree(path: str | Path, display: str | None = None) -> tuple[Tree, str, 
     text, _ = read_text(path, display)
     tree, diagnostics = parse(text, display)
     return tree, text, diagnostics
-
-
-def _events(text: str) -> Iterator[yaml.Event]:
-    """libyaml's events, pulled directly (yaml.parse adds a generator layer per event)."""
-    loader = _Loader(text)
-    try:
-        get = loader.get_event
-        while True:
-            event = get()
-            if event is None:
-                return
-            yield event
-            if type(event) is yaml.StreamEndEvent:
-                return
-    finally:
-        loader.dispose()
 
 
 def _syntax_diagnostic(e: yaml.MarkedYAMLError, display: str, text: str) -> Diagnostic:
@@ -278,6 +266,7 @@ class _Composer:
         keys: list[Scalar | None] = []  # per open collection: a mapping's key awaiting its value
         root: Node | None = None
         documents = nodes = 0
+        parent: Node | None = None  # stack[-1]
         for event in events:
             cls = type(event)
             alias = False
@@ -287,14 +276,33 @@ class _Composer:
                     raise self.tag_error(event)
                 mark = event.start_mark
                 text = event.value
-                if tag is None and event.implicit[0] and text[:1] in _IMPLICIT:
+                if tag is None and text[:1] in _IMPLICIT and event.implicit[0]:
                     type_, value = resolve_plain(text)
                 else:
                     type_, value = "str", text
-                node: Node = Scalar(mark.line + 1, mark.column + 1, text, type_, value)
+                scalar = Scalar(mark.line + 1, mark.column + 1, text, type_, value)
                 if event.anchor is not None:
-                    anchors[event.anchor] = node
+                    anchors[event.anchor] = scalar
                 nodes += 1
+                # the common cases inline: an item of a list, a key, the value of a new key
+                if parent is None:  # the whole document is one value
+                    root = scalar
+                    continue
+                if type(parent) is Sequence:
+                    parent.items.append(scalar)
+                    continue
+                if type(parent) is Mapping:
+                    key = keys[-1]
+                    if key is None:
+                        if type_ != "merge":  # a key: its value comes next
+                            keys[-1] = scalar
+                            continue
+                    elif type(key.value) is str and key.value not in parent.fields:
+                        keys[-1] = None
+                        parent.pairs.append((key, scalar))
+                        parent.fields[key.value] = scalar
+                        continue
+                node: Node = scalar
             elif cls is mapping_start or cls is sequence_start:
                 if event.tag is not None and event.tag != "!":
                     raise self.tag_error(event)
@@ -313,8 +321,10 @@ class _Composer:
                 anchor = pending.pop()
                 if anchor is not None:
                     anchors[anchor] = done
-                if not stack:
-                    root = done
+                if stack:
+                    parent = stack[-1]
+                else:
+                    root, parent = done, None
                 continue
             elif cls is alias_event:
                 target = anchors.get(event.anchor)
@@ -340,12 +350,13 @@ class _Composer:
                             "a second YAML document; a bank is one document (remove '---')",
                         )
                 continue
-            if stack:
-                self.attach(node, stack[-1], keys, event, alias)
+            if parent is not None:
+                self.attach(node, parent, keys, event, alias)
             if not alias and cls is not scalar_event:
                 stack.append(node)
                 keys.append(None)
                 pending.append(event.anchor)
+                parent = node
         if nodes > MAX_NODES:
             raise self.fail(None, "E009", f"more than {MAX_NODES:,} nodes")
         if root is None:
