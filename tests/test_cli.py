@@ -79,6 +79,40 @@ def test_python_dash_m_runs_the_same_cli(demo_bank: Path) -> None:
     assert result.stderr == f"{demo_bank}: no problems\n"
 
 
+def her2quiz(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real process, as the console script runs it (run(): exits with os._exit)."""
+    return subprocess.run(
+        [sys.executable, "-m", "her2quiz", *args], capture_output=True, text=True, check=False, cwd=REPO
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["check", str(BROKEN / "unknown-kind.yaml"), "--sources", str(DEMO_SOURCES)], 1),
+        (["check", str(BROKEN / "missing-source-file.yaml"), "--sources", str(DEMO_SOURCES)], 0),
+        (["check", str(BROKEN / "missing-source-file.yaml"), "--sources", str(DEMO_SOURCES), "--strict"], 1),
+        (["check", "--bogus"], 2),
+        (["--version"], 0),
+    ],
+)
+def test_the_process_exits_with_the_status_click_chose(args: list[str], status: int) -> None:
+    assert her2quiz(*args).returncode == status
+
+
+def test_the_process_flushes_all_its_output_before_exiting(tmp_path: Path) -> None:
+    """os._exit skips Python's own flushing: every line must still arrive through a pipe."""
+    bank = (FIXTURES / "valid" / "every-kind.yaml").read_text(encoding="utf-8")
+    bad = bank.replace("topic: ", "topic: no-such-", 1).replace("\nquestions:", "\nbogus: 1\nquestions:")
+    path = tmp_path / "many.yaml"
+    path.write_text(bad + "".join(f"  - nonsense-{i}\n" for i in range(3000)), encoding="utf-8")
+    result = her2quiz("check", str(path), "--sources", str(DEMO_SOURCES))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1
+    assert len(lines) > 3000 and all(": error[" in line for line in lines)
+    assert result.stderr == f"{path}: {len(lines)} errors\n"
+
+
 def test_a_bad_bank_never_prints_a_traceback(tmp_path: Path) -> None:
     path = tmp_path / "q.yaml"
     path.write_bytes(b"\xff\xfe" + b"\x00garbage" * 10)

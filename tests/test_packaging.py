@@ -31,7 +31,7 @@ def test_wheel_ships_schema_and_templates(wheel: Path) -> None:
     templates = {n for n in names if n.startswith("her2quiz/templates/")}
     assert "her2quiz/templates/quiz.typ" in templates
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "her2quiz = her2quiz.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "her2quiz = her2quiz.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_package_finds_its_files(wheel: Path, tmp_path: Path) -> None:
