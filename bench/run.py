@@ -6,7 +6,13 @@ Generates synthetic banks (all five kinds, quotes found in a generated source te
 then times whole processes — median of --runs — and reads each one's peak memory
 (max RSS via wait4). Floors are measured in the same run: Python with click and yaml
 imported; composing the same YAML with libyaml; composing plus raw genanki writing the
-same number of notes. Ratios compare each command with its floor side by side.
+same number of notes. Ratios compare each command with its floor side by side: the two
+run alternately (floor, command, floor, command, ...) after one untimed run of each, so
+a machine that gets busier or quieter during the run moves both alike.
+
+The processes run without the variables that change how fast Python itself goes
+(PYTHONDONTWRITEBYTECODE would recompile her2quiz's modules on every start, which an
+installed package never does; PYTHONUNBUFFERED, PYTHONDEVMODE, ...).
 """
 
 from __future__ import annotations
@@ -171,13 +177,27 @@ def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def measure(argv: list[str], cwd: Path, runs: int, env: dict[str, str]) -> tuple[float, int]:
-    times, peak = [], 0
+# Variables that make Python slower than an installed her2quiz runs for its users.
+SLOWING = (
+    "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "PYTHONDEVMODE", "PYTHONMALLOC",
+    "PYTHONMALLOCSTATS", "PYTHONPROFILEIMPORTTIME", "PYTHONTRACEMALLOC", "PYTHONASYNCIODEBUG",
+    "PYTHONFAULTHANDLER", "PYTHONINSPECT", "PYTHONVERBOSE", "PYTHONWARNINGS",
+)  # fmt: skip
+
+
+def measure(commands: list[list[str]], cwd: Path, runs: int, env: dict[str, str]) -> list[tuple[float, int]]:
+    """Median wall time and peak RSS of each command, the commands run in turn each round
+    (one untimed round first: bytecode written, files in the page cache)."""
+    for argv in commands:
+        run(argv, cwd, env)
+    times: list[list[float]] = [[] for _ in commands]
+    peaks = [0] * len(commands)
     for _ in range(runs):
-        t, rss = run(argv, cwd, env)
-        times.append(t)
-        peak = max(peak, rss)
-    return statistics.median(times), peak
+        for i, argv in enumerate(commands):
+            t, rss = run(argv, cwd, env)
+            times[i].append(t)
+            peaks[i] = max(peaks[i], rss)
+    return [(statistics.median(ts), peak) for ts, peak in zip(times, peaks, strict=True)]
 
 
 def her2quiz(*args: str) -> list[str]:
@@ -193,34 +213,48 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated banks here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {k: v for k, v in os.environ.items() if k not in SLOWING}
+    env["SOURCE_DATE_EPOCH"] = "1700000000"
+    removed = sorted(set(os.environ) & set(SLOWING))
+    if removed:
+        print(f"bench: running without {', '.join(removed)}", file=sys.stderr)
     work = args.keep or Path(tempfile.mkdtemp(prefix="her2quiz-bench-"))
     rows: list[tuple[str, float, int, str]] = []
 
-    def row(
-        name: str, argv: list[str], cwd: Path, runs: int, ratio_to: float | None = None, add: bool = False
-    ) -> float:
-        t, mb = measure(argv, cwd, runs, env)
-        note = ""
-        if ratio_to is not None:
-            note = f"+{(t - ratio_to) * 1000:.0f} ms" if add else f"{t / ratio_to:.2f}x"
+    def record(name: str, t: float, mb: int, note: str = "") -> None:
         rows.append((name, t, mb, note))
         print(f"  {name:<44} {t:8.3f} s {mb:6d} MB  {note}", file=sys.stderr)
+
+    def row(name: str, argv: list[str], cwd: Path, runs: int) -> float:
+        ((t, mb),) = measure([argv], cwd, runs, env)
+        record(name, t, mb)
         return t
+
+    def against(
+        floor: tuple[str, list[str]],
+        commands: list[tuple[str, list[str]]],
+        cwd: Path,
+        runs: int,
+        add: bool = False,
+    ) -> list[float]:
+        """The floor and the commands measured side by side; each command's ratio to it
+        (or, with ``add``, the milliseconds it adds)."""
+        results = measure([floor[1]] + [argv for _, argv in commands], cwd, runs, env)
+        (floor_t, floor_mb), rest = results[0], results[1:]
+        record(floor[0], floor_t, floor_mb)
+        for (name, _), (t, mb) in zip(commands, rest, strict=True):
+            note = f"+{(t - floor_t) * 1000:.0f} ms" if add else f"{t / floor_t:.2f}x"
+            record(name, t, mb, note)
+        return [floor_t] + [t for t, _ in rest]
 
     small = work / "bank-150"
     write_bank(small, 150)
-    startup = row("floor: python + click + yaml", [PY, "-c", FLOOR_STARTUP], small, args.runs)
-    row("her2quiz --help", her2quiz("--help"), small, args.runs, startup, add=True)
-    row(
-        "her2quiz check (150 questions)",
-        her2quiz("check", "questions.yaml"),
-        small,
-        args.runs,
-        startup,
-        add=True,
-    )
-
+    against(
+        ("floor: python + click + yaml", [PY, "-c", FLOOR_STARTUP]),
+        [("her2quiz --help", her2quiz("--help")),
+         ("her2quiz check (150 questions)", her2quiz("check", "questions.yaml"))],
+        small, args.runs, add=True,
+    )  # fmt: skip
     row(
         "her2quiz quiz 20 q x 3 versions + key (150)",
         her2quiz("quiz", "questions.yaml", "-o", "out/quiz.pdf", "--count", "20", "--versions", "3"),
@@ -242,30 +276,27 @@ def main() -> None:
         folder = work / f"bank-{n}"
         bank = write_bank(folder, n)
         runs = max(3, args.runs if n <= 5000 else args.runs - 2)
-        compose = row(f"floor: libyaml compose ({n})", [PY, "-c", FLOOR_COMPOSE, str(bank)], folder, runs)
-        check = row(f"her2quiz check ({n})", her2quiz("check", "questions.yaml"), folder, runs, compose)
-        apkg = folder / "floor.apkg"
-        floor_build = row(
-            f"floor: compose + raw genanki ({n})",
-            [PY, "-c", FLOOR_GENANKI, str(bank), str(n), str(apkg)], folder, runs,
+        _, check = against(
+            (f"floor: libyaml compose ({n})", [PY, "-c", FLOOR_COMPOSE, str(bank)]),
+            [(f"her2quiz check ({n})", her2quiz("check", "questions.yaml"))],
+            folder, runs,
         )  # fmt: skip
+        # the untimed first build writes questions.lock; the timed ones are rebuilds that
+        # read it, compare every note's hash and write it again (the everyday case)
         (folder / "questions.lock").unlink(missing_ok=True)
-        build = row(
-            f"her2quiz build --no-quiz ({n})",
-            her2quiz("build", "questions.yaml", "-o", "out", "--no-quiz"), folder, runs, floor_build,
+        build_argv = her2quiz("build", "questions.yaml", "-o", "out", "--no-quiz")
+        _, build = against(
+            (f"floor: compose + raw genanki ({n})",
+             [PY, "-c", FLOOR_GENANKI, str(bank), str(n), str(folder / "floor.apkg")]),
+            [(f"her2quiz build --no-quiz ({n})", build_argv)],
+            folder, runs,
         )  # fmt: skip
         quiz = row(
             f"her2quiz quiz 20 q x 3 versions + key ({n})",
             her2quiz("quiz", "questions.yaml", "-o", "out/quiz.pdf", "--count", "20", "--versions", "3"),
             folder, runs,
         )  # fmt: skip
-        results[n] = {
-            "check": check,
-            "build": build,
-            "quiz": quiz,
-            "compose": compose,
-            "floor_build": floor_build,
-        }
+        results[n] = {"check": check, "build": build, "quiz": quiz}
 
     amc = shutil.which("auto-multiple-choice")
     print()
