@@ -7,16 +7,19 @@ blueprint and concept-sheet tables. Text is never pasted into Typst markup, so n
 a question can break or inject into the document.
 
 One compile per PDF: the quiz (every version, plus the key when ``key="appended"``) and,
-for ``key="separate"``, the key beside it. Both are rendered before either is written, and
-each is written atomically, so a failure never leaves a partial file.
+for ``key="separate"``, the key beside it. The two compile at the same time (Typst lets go
+of the GIL while it works, so they share the machine's cores); both are rendered before
+either is written, and each is written atomically, so a failure never leaves a partial file.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,22 +72,51 @@ def write_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOption
         raise ValueError("the plan has no questions")
     out_path = Path(out_path)
     data = quiz_data(bank, plan, options)
-    output = QuizOutput(warnings=list(plan.warnings))
-    quiz_parts = ["quiz", "key"] if options.key == "appended" else ["quiz"]
-    documents = [(out_path, render(data, quiz_parts, options, output.warnings))]
+    jobs = [(out_path, ["quiz", "key"] if options.key == "appended" else ["quiz"])]
     if options.key == "separate":
-        documents.append((key_path(out_path), render(data, ["key"], options, output.warnings)))
-    for path, pdf in documents:
+        jobs.append((key_path(out_path), ["key"]))
+    warnings: list[list[str]] = [[] for _ in jobs]
+    pdfs = run_together(
+        [
+            partial(render, data, parts, options, found)
+            for (_, parts), found in zip(jobs, warnings, strict=True)
+        ]
+    )
+    output = QuizOutput(warnings=list(plan.warnings) + [w for found in warnings for w in found])
+    for (path, _), pdf in zip(jobs, pdfs, strict=True):
         write_atomically(path, pdf)
         output.paths.append(path)
     return output
 
 
+def run_together(jobs: list[Callable[[], bytes]]) -> list[bytes]:
+    """Each job's result, in order; the first in this thread, the others each in its own.
+    The first exception raised (in job order) is raised here once all have finished."""
+    results: list[bytes | BaseException | None] = [None] * len(jobs)
+
+    def work(index: int) -> None:
+        try:
+            results[index] = jobs[index]()
+        except BaseException as e:  # handed to the caller below
+            results[index] = e
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(1, len(jobs))]
+    for thread in threads:
+        thread.start()
+    work(0)
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
+
+
 # -- compiling -----------------------------------------------------------------------
 
 
-@cache
 def _compiler() -> Any:
+    """A compiler of the template: one per document, so two can compile at once."""
     import typst
 
     return typst.Compiler(input=str(TEMPLATE), root=str(TEMPLATE.parent), ignore_system_fonts=True)
@@ -100,10 +132,11 @@ def render(data: Json, parts: list[str], options: QuizOptions, warnings: list[st
     what = "answer key" if parts == ["key"] else "quiz"
     title = options.title + (" — answer key" if what == "answer key" else "")
     document = {**data, "parts": parts, "meta": {**data["meta"], "document": title}}
-    pdf, suspects = _compile(document, options.epoch, "<overflow>")
+    compiler = _compiler()
+    pdf, suspects = _compile(compiler, document, options.epoch, "<overflow>")
     if not suspects:
         return pdf
-    pdf, split = _compile({**document, "suspects": suspects}, options.epoch, "<split>")
+    pdf, split = _compile(compiler, {**document, "suspects": suspects}, options.epoch, "<split>")
     warnings.extend(
         f"question '{qid}' does not fit on one {options.paper} page in the {what}; it is printed across pages"
         for qid in dict.fromkeys(split)
@@ -111,9 +144,8 @@ def render(data: Json, parts: list[str], options: QuizOptions, warnings: list[st
     return pdf
 
 
-def _compile(document: Json, epoch: int | None, report: str) -> tuple[bytes, list[str]]:
+def _compile(compiler: Any, document: Json, epoch: int | None, report: str) -> tuple[bytes, list[str]]:
     """The PDF, and the ids the template reported under the label ``report``."""
-    compiler = _compiler()
     pdf = compiler.compile(
         format="pdf", sys_inputs={"data": json.dumps(document, ensure_ascii=False)}, timestamp=epoch
     )

@@ -291,6 +291,51 @@ def test_a_question_taller_than_a_page_is_split_with_a_warning(tmp_path: Path) -
     assert all(f"Stem {n:03d}:" in " ".join(pages) for n in (1, 2, 3))
 
 
+def test_warnings_come_in_document_order_though_the_documents_compile_at_once(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(1500))
+    long = {
+        "id": "relapse-long",
+        "kind": "basic",
+        "topic": "relapse",
+        "stem": f"Start of the long stem {words} end?",
+        "answer": "Short",
+        "explain": f"A long explanation {words} end.",
+        "cite": [{"source": "demo", "quote": "early peak of relapses"}],
+    }
+    bank = load(tmp_path, bank_text(2, extra=[long]))
+    plan = plan_quiz(bank, count=None, versions=1, seed=1)
+    out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T"))
+    assert out.warnings == [
+        "question 'relapse-long' does not fit on one a4 page in the quiz; it is printed across pages",
+        "question 'relapse-long' does not fit on one a4 page in the answer key; it is printed across pages",
+    ]
+
+
+def test_run_together_keeps_job_order_and_raises_after_all_finish() -> None:
+    import time
+
+    finished: list[str] = []
+
+    def slow() -> bytes:
+        time.sleep(0.05)  # the second job finishes first
+        finished.append("slow")
+        return b"first"
+
+    def fast() -> bytes:
+        finished.append("fast")
+        return b"second"
+
+    assert pdf_module.run_together([slow, fast]) == [b"first", b"second"]
+
+    def failing() -> bytes:
+        raise OSError(28, "No space left on device")
+
+    finished.clear()
+    with pytest.raises(OSError, match="No space"):
+        pdf_module.run_together([failing, slow])
+    assert finished == ["slow"]  # the other job ran to its end before the error came back
+
+
 # -- reproducibility and files -------------------------------------------------------
 
 
