@@ -23,6 +23,8 @@ _NOWHERE: Mapping[str, Position] = MappingProxyType({})
 
 @dataclass(frozen=True)
 class Source:
+    """A source document: its key, full reference and text file."""
+
     key: str
     cite: str
     file: str
@@ -30,6 +32,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Citation:
+    """A quote from a source, with where it is in the bank."""
+
     source: str
     quote: str
     line: int = 0
@@ -76,6 +80,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Distractor:
+    """A wrong option of a choice question, and why it is wrong."""
+
     text: str
     why: str | None = None
 
@@ -103,20 +109,22 @@ class ChoiceQuestion(Question):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
 class Mcq(ChoiceQuestion):
+    """Single best answer."""
+
     @property
     def answer(self) -> str:
         return self.answers[0]
 
 
-@dataclass(frozen=True, kw_only=True)
 class Multi(ChoiceQuestion):
-    pass
+    """Several correct answers."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class TrueFalse(Question):
+    """A statement to judge."""
+
     statement: str = ""
     answer: bool = True
 
@@ -134,6 +142,8 @@ class TrueFalse(Question):
 
 @dataclass(frozen=True, kw_only=True)
 class Cloze(Question):
+    """A text with {{c1::deletions}}."""
+
     text: str = ""
 
     @property
@@ -148,6 +158,8 @@ class Cloze(Question):
 
 @dataclass(frozen=True, kw_only=True)
 class Basic(Question):
+    """A question and its short answer."""
+
     stem: str = ""
     answer: str = ""
 
@@ -164,6 +176,8 @@ AnyQuestion = Mcq | Multi | TrueFalse | Cloze | Basic
 
 @dataclass(frozen=True)
 class Bank:
+    """A validated bank: its head, topics, sources and questions."""
+
     id: str
     title: str
     deck: str

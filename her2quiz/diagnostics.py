@@ -9,7 +9,6 @@ understand::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,6 +70,8 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
+    import difflib  # only when there is a misspelling to explain
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if not close and isinstance(word, str):
         lowered = {c.lower(): c for c in choices}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +26,7 @@ from .bank import DIFFICULTIES, KINDS, AnyQuestion, Bank, ChoiceQuestion, Kind, 
 from .diagnostics import did_you_mean, quote_list
 from .files import write_atomically
 
-LETTERS = string.ascii_uppercase
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CHOICE_KINDS: frozenset[str] = frozenset({"mcq", "multi", "truefalse"})
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _LEADING_NUMBER = re.compile(r"\s*([-+−]?)\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")

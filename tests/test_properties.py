@@ -99,3 +99,12 @@ def test_random_mutations_of_the_bank_as_data(tmp_path: Path, data: st.DataObjec
     key = data.draw(st.sampled_from(sorted(question)))
     question[key] = data.draw(yaml_values)
     check_text(tmp_path, yaml.safe_dump(bank, allow_unicode=True).encode("utf-8"))
+
+
+@given(st.text())
+def test_escape_html_is_html_escape(text: str) -> None:
+    import html
+
+    from her2quiz.markup import escape_html
+
+    assert escape_html(text) == html.escape(text, quote=True)
