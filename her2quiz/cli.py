@@ -321,7 +321,8 @@ def run() -> NoReturn:
     every object they make alive to the end, none in cycles, so collections would only
     walk them again and again. And the process ends with ``os._exit`` once its output is
     flushed, skipping the teardown of a heap that can hold millions of objects (mypy does
-    the same). Every file was already written and renamed into place by then.
+    the same). Every file was already written and renamed into place by then. Under a
+    tracer or profiler (coverage, pyinstrument) it exits normally, so they can report.
     """
     gc.disable()
     try:
@@ -329,6 +330,8 @@ def run() -> NoReturn:
         status = 0  # click's standalone mode always exits; this is for the type checker
     except SystemExit as e:
         status = _status(e.code)
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(status)  # a coverage tool or profiler is watching: let it write its report
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -23,6 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import typst  # this module is imported only by the commands that print
+
 from . import markup
 from .bank import DIFFICULTIES, AnyQuestion, Bank, Cloze
 from .cloze import deletions
@@ -117,8 +119,6 @@ def run_together(jobs: list[Callable[[], bytes]]) -> list[bytes]:
 
 def _compiler() -> Any:
     """A compiler of the template: one per document, so two can compile at once."""
-    import typst
-
     return typst.Compiler(input=str(TEMPLATE), root=str(TEMPLATE.parent), ignore_system_fonts=True)
 
 
