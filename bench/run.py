@@ -6,9 +6,12 @@ Generates synthetic banks (all five kinds, quotes found in a generated source te
 then times whole processes — median of --runs — and reads each one's peak memory
 (max RSS via wait4). Floors are measured in the same run: Python with click and yaml
 imported; composing the same YAML with libyaml; composing plus raw genanki writing the
-same number of notes. Ratios compare each command with its floor side by side: the two
-run alternately (floor, command, floor, command, ...) after one untimed run of each, so
-a machine that gets busier or quieter during the run moves both alike.
+same number of notes. Those floors run with Python's cycle collector on, as the issue
+defines them; her2quiz turns it off, so each is also measured with the collector off, and
+the ratio to that harder floor is shown beside the first. Ratios compare each command with
+its floor side by side: the two run alternately (floor, command, floor, command, ...)
+after one untimed run of each, so a machine that gets busier or quieter during the run
+moves both alike.
 
 The processes run without the variables that change how fast Python itself goes
 (PYTHONDONTWRITEBYTECODE would recompile her2quiz's modules on every start, which an
@@ -236,16 +239,23 @@ def main() -> None:
         cwd: Path,
         runs: int,
         add: bool = False,
+        gc_off: tuple[str, list[str]] | None = None,
     ) -> list[float]:
         """The floor and the commands measured side by side; each command's ratio to it
-        (or, with ``add``, the milliseconds it adds)."""
-        results = measure([floor[1]] + [argv for _, argv in commands], cwd, runs, env)
-        (floor_t, floor_mb), rest = results[0], results[1:]
-        record(floor[0], floor_t, floor_mb)
-        for (name, _), (t, mb) in zip(commands, rest, strict=True):
+        (or, with ``add``, the milliseconds it adds). ``gc_off``: the same floor with the
+        cycle collector off, measured alongside and named in the ratio too, because
+        her2quiz runs with the collector off and the plain floor pays for its own."""
+        floors = [floor] + ([gc_off] if gc_off else [])
+        results = measure([argv for _, argv in floors + commands], cwd, runs, env)
+        for (name, _), (t, mb) in zip(floors, results, strict=False):
+            record(name, t, mb)
+        floor_t = results[0][0]
+        for (name, _), (t, mb) in zip(commands, results[len(floors) :], strict=True):
             note = f"+{(t - floor_t) * 1000:.0f} ms" if add else f"{t / floor_t:.2f}x"
+            if gc_off:
+                note += f" ({t / results[1][0]:.2f}x collector off)"
             record(name, t, mb, note)
-        return [floor_t] + [t for t, _ in rest]
+        return [floor_t] + [t for t, _ in results[len(floors) :]]
 
     small = work / "bank-150"
     write_bank(small, 150)
@@ -280,6 +290,8 @@ def main() -> None:
             (f"floor: libyaml compose ({n})", [PY, "-c", FLOOR_COMPOSE, str(bank)]),
             [(f"her2quiz check ({n})", her2quiz("check", "questions.yaml"))],
             folder, runs,
+            gc_off=(f"floor: libyaml compose, collector off ({n})",
+                    [PY, "-c", "import gc; gc.disable()\n" + FLOOR_COMPOSE, str(bank)]),
         )  # fmt: skip
         # the untimed first build writes questions.lock; the timed ones are rebuilds that
         # read it, compare every note's hash and write it again (the everyday case)
@@ -290,6 +302,9 @@ def main() -> None:
              [PY, "-c", FLOOR_GENANKI, str(bank), str(n), str(folder / "floor.apkg")]),
             [(f"her2quiz build --no-quiz ({n})", build_argv)],
             folder, runs,
+            gc_off=(f"floor: compose + raw genanki, collector off ({n})",
+                    [PY, "-c", "import gc; gc.disable()\n" + FLOOR_GENANKI, str(bank), str(n),
+                     str(folder / "floor.apkg")]),
         )  # fmt: skip
         quiz = row(
             f"her2quiz quiz 20 q x 3 versions + key ({n})",
