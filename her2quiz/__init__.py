@@ -3,8 +3,8 @@ Anki decks and printable quizzes, every answer checked against its source's word
 
 from __future__ import annotations
 
-from .api import BankError, Loaded, check, load_bank, require_bank
+from .api import BankError, Loaded, check, diagnose, load_bank, require_bank
 from .diagnostics import Diagnostic, Severity
 
-__all__ = ["BankError", "Diagnostic", "Loaded", "Severity", "check", "load_bank", "require_bank"]
+__all__ = ["BankError", "Diagnostic", "Loaded", "Severity", "check", "diagnose", "load_bank", "require_bank"]
 __version__ = "0.1.0"

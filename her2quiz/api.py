@@ -86,7 +86,11 @@ def check(
 
     Under ``strict`` warnings come back as errors.
     """
-    loaded = load_bank(path, sources=sources, display=display)
+    return diagnose(load_bank(path, sources=sources, display=display), strict=strict, lint=lint)
+
+
+def diagnose(loaded: Loaded, *, strict: bool = False, lint: bool = True) -> list[Diagnostic]:
+    """:func:`check` for a bank already loaded: its diagnostics plus the lints."""
     diagnostics = list(loaded.diagnostics)
     if lint and loaded.bank is not None:
         from .lint import lint_bank

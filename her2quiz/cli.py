@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .api import Loaded, check, load_bank
+from .api import Loaded, diagnose, load_bank
 from .diagnostics import Diagnostic, exit_status
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,9 +55,11 @@ def filter_options(f: F) -> F:
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], loaded: Loaded | None, fmt: str, err: bool) -> None:
+    if not diagnostics:
+        return
     lines = loaded.text.splitlines() if loaded is not None and fmt == "full" else None
-    for d in diagnostics:
-        click.echo(d.full(lines) if fmt == "full" else d.concise(), err=err)
+    text = "\n".join(d.full(lines) if fmt == "full" else d.concise() for d in diagnostics)
+    click.echo(text, err=err)  # one write: a bank can have thousands of diagnostics
 
 
 def summary(diagnostics: list[Diagnostic]) -> str:
@@ -146,8 +148,8 @@ def check_cmd(bank: Path, sources: Path | None, strict: bool, fmt: str) -> None:
     Prints one line per problem, FILE:LINE:COL: error[CODE] message. Exit status 0 when
     clean, 1 on errors (or on warnings under --strict), 2 on a usage error.
     """
-    loaded = load_bank(bank, sources=sources) if fmt == "full" else None
-    diagnostics = check(bank, sources=sources, strict=strict)
+    loaded = load_bank(bank, sources=sources)
+    diagnostics = diagnose(loaded, strict=strict)
     print_diagnostics(diagnostics, loaded, fmt, err=False)
     if diagnostics:
         click.echo(f"{bank}: {summary(diagnostics)}", err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from her2quiz import check, load_bank
+from her2quiz import check, diagnose, load_bank
 from her2quiz.cli import main
 
 from conftest import DEMO_SOURCES, FIXTURES
@@ -44,6 +44,12 @@ def test_broken_bank_is_rejected_by_the_command(path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(path), "--sources", str(DEMO_SOURCES), "--strict"])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
+    expected = [d.concise() for d in check(path, sources=DEMO_SOURCES, strict=True)]
+    assert result.stdout.splitlines() == expected
+    full = CliRunner().invoke(main, ["check", str(path), "--sources", str(DEMO_SOURCES), "--format", "full"])
+    assert [line for line in full.stdout.splitlines() if ": error[" in line or ": warning[" in line] == [
+        d.concise() for d in diagnose(load_bank(path, sources=DEMO_SOURCES))
+    ]
 
 
 @pytest.mark.parametrize("path", VALID, ids=[p.stem for p in VALID])
