@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from her2quiz import load_bank
 from her2quiz.cli import main
 
 from conftest import DEMO_SOURCES, FIXTURES, REPO
@@ -111,6 +112,27 @@ def test_the_process_flushes_all_its_output_before_exiting(tmp_path: Path) -> No
     assert result.returncode == 1
     assert len(lines) > 3000 and all(": error[" in line for line in lines)
     assert result.stderr == f"{path}: {len(lines)} errors\n"
+
+
+def test_files_written_by_the_process_are_whole(demo_bank: Path) -> None:
+    """The process ends with os._exit: every file must be complete and closed before."""
+    import sqlite3
+    import zipfile
+
+    from pypdf import PdfReader
+
+    out = demo_bank.parent / "out"
+    result = her2quiz("build", str(demo_bank), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    (apkg,) = out.glob("*.apkg")
+    with zipfile.ZipFile(apkg) as package:
+        assert package.testzip() is None
+        (out / "collection").write_bytes(package.read("collection.anki2"))
+    notes = sqlite3.connect(out / "collection").execute("select count(*) from notes").fetchone()[0]
+    assert notes == len(load_bank(demo_bank).bank.questions)  # type: ignore[union-attr]
+    for pdf in sorted(out.glob("*.pdf")):
+        assert len(PdfReader(pdf).pages) >= 1
+    assert not list(out.glob(".*.tmp")) and not list(demo_bank.parent.glob(".*.tmp"))
 
 
 def test_a_bad_bank_never_prints_a_traceback(tmp_path: Path) -> None:
