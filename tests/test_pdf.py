@@ -268,17 +268,24 @@ def test_two_hundred_questions(tmp_path: Path) -> None:
         pos = key.index(key_entry(item), pos)
 
 
-def test_a_question_taller_than_a_page_is_split_with_a_warning(tmp_path: Path) -> None:
-    words = " ".join(f"word{i}" for i in range(1500))
-    long = {
+LONG_WORDS = " ".join(f"word{i}" for i in range(1500))  # more than a page of text
+
+
+def long_question(**fields: str) -> dict[str, object]:
+    """A basic question 'relapse-long' with a stem longer than a page (and ``fields``)."""
+    return {
         "id": "relapse-long",
         "kind": "basic",
         "topic": "relapse",
-        "stem": f"Start of the long stem {words} end of the long stem?",
+        "stem": f"Start of the long stem {LONG_WORDS} end of the long stem?",
         "answer": "Short",
         "cite": [{"source": "demo", "quote": "early peak of relapses"}],
+        **fields,
     }
-    bank = load(tmp_path, bank_text(3, extra=[long]))
+
+
+def test_a_question_taller_than_a_page_is_split_with_a_warning(tmp_path: Path) -> None:
+    bank = load(tmp_path, bank_text(3, extra=[long_question()]))
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T", paper="us-letter"))
     assert out.warnings == [
@@ -292,16 +299,7 @@ def test_a_question_taller_than_a_page_is_split_with_a_warning(tmp_path: Path) -
 
 
 def test_warnings_come_in_document_order_though_the_documents_compile_at_once(tmp_path: Path) -> None:
-    words = " ".join(f"word{i}" for i in range(1500))
-    long = {
-        "id": "relapse-long",
-        "kind": "basic",
-        "topic": "relapse",
-        "stem": f"Start of the long stem {words} end?",
-        "answer": "Short",
-        "explain": f"A long explanation {words} end.",
-        "cite": [{"source": "demo", "quote": "early peak of relapses"}],
-    }
+    long = long_question(explain=f"A long explanation {LONG_WORDS} end.")  # too tall in the key too
     bank = load(tmp_path, bank_text(2, extra=[long]))
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T"))
