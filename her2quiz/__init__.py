@@ -7,4 +7,4 @@ from .api import BankError, Loaded, check, diagnose, load_bank, require_bank
 from .diagnostics import Diagnostic, Severity
 
 __all__ = ["BankError", "Diagnostic", "Loaded", "Severity", "check", "diagnose", "load_bank", "require_bank"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,7 +1,8 @@
-"""The command line: parse options, call the library, print, pick the exit status.
+"""The command line: parse options, call one function of :mod:`her2quiz.api`, print its
+report, pick the exit status.
 
-The only module that imports click. Heavy libraries (genanki, typst) are imported inside
-the commands that need them, so ``her2quiz --help`` and ``check`` start fast.
+The only module that imports click. Heavy libraries (genanki, typst) are imported by the
+api function that needs them, so ``her2quiz --help`` and ``check`` start fast.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
 import click
 
-from . import __version__
-from .api import Loaded, diagnose, load_bank
-from .diagnostics import Diagnostic, exit_status
+from . import __version__, api
+from .bank import DIFFICULTIES, KINDS
+from .diagnostics import Diagnostic, exit_status, summary
+from .select import Filters
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+MAX_SHOWN = 5000  # diagnostics printed at most; then "… and N more"
 
 BANK_ARG = click.argument(
     "bank",
@@ -29,108 +33,104 @@ BANK_ARG = click.argument(
 )
 SOURCES_OPT = click.option(
     "--sources",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     help="Folder of the source texts quotes are checked against [default: sources/ beside the bank].",
 )
+FILTERS = (
+    ("--topic", "KEY", "topic key (the bank's topics)"),
+    ("--kind", "KIND", f"kind: {', '.join(KINDS)}"),
+    ("--difficulty", "LEVEL", f"difficulty: {', '.join(DIFFICULTIES)}"),
+    ("--tag", "TAG", "tag"),
+    ("--id", "ID", "question id"),
+)
+
+
+def filter_options(f: Callable[P, R]) -> Callable[P, R]:
+    """--topic, --kind, --difficulty, --tag, --id (repeat or comma-separate)."""
+    for name, meta, what in reversed(FILTERS):
+        f = click.option(
+            name,
+            metavar=meta,
+            multiple=True,
+            help=f"Only questions with this {what}; repeat or comma-separate; any value matches.",
+        )(f)
+    return f
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-def filter_options(f: F) -> F:
-    """--topic, --kind, --difficulty, --tag, --id: select questions (repeat or comma-separate)."""
-    for name, meta, what in reversed(
-        [
-            ("--topic", "KEY", "topic key"),
-            ("--kind", "KIND", "kind (mcq, multi, truefalse, cloze, basic)"),
-            ("--difficulty", "LEVEL", "difficulty (easy, medium, hard)"),
-            ("--tag", "TAG", "tag"),
-            ("--id", "ID", "question id"),
-        ]
-    ):
-        f = click.option(name, metavar=meta, multiple=True, help=f"Only questions with this {what}.")(f)
-    return f
-
-
-def print_diagnostics(diagnostics: list[Diagnostic], loaded: Loaded | None, fmt: str, err: bool) -> None:
-    if not diagnostics:
-        return
-    lines = loaded.text.splitlines() if loaded is not None and fmt == "full" else None
-    text = "\n".join(d.full(lines) if fmt == "full" else d.concise() for d in diagnostics)
-    click.echo(text, err=err)  # one write: a bank can have thousands of diagnostics
-
-
-def summary(diagnostics: list[Diagnostic]) -> str:
-    errors = sum(d.is_error for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    parts = []
-    if errors:
-        parts.append(f"{errors} error{'s' * (errors != 1)}")
-    if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
-    return " and ".join(parts)
-
-
-def load_or_exit(bank: Path, sources: Path | None, *, strict: bool = False) -> Any:
-    """The validated bank for the writing commands; on errors print them and exit 1."""
-    loaded = load_bank(bank, sources=sources)
-    problems = [d for d in loaded.diagnostics if d.is_error or strict]
-    if loaded.bank is None or problems:
-        print_diagnostics(loaded.diagnostics, loaded, "concise", err=True)
-        raise click.ClickException(f"{bank}: {summary(loaded.diagnostics)}; nothing written")
-    for d in loaded.diagnostics:
-        click.echo(d.concise(), err=True)
-    return loaded.bank
-
-
-def select_or_exit(
-    bank: Any,
-    topic: tuple[str, ...],
-    kind: tuple[str, ...],
-    difficulty: tuple[str, ...],
-    tag: tuple[str, ...],
-    id: tuple[str, ...],
-) -> Any:
-    from .select import FilterError, Filters, filter_bank
-
-    filters = Filters(
+def make_filters(
+    topic: Sequence[str],
+    kind: Sequence[str],
+    difficulty: Sequence[str],
+    tag: Sequence[str],
+    id: Sequence[str],
+) -> Filters:
+    return Filters(
         topics=_split(topic),
         kinds=_split(kind),
         difficulties=_split(difficulty),
         tags=_split(tag),
         ids=_split(id),
     )
-    try:
-        selected = filter_bank(bank, filters)
-    except FilterError as e:
-        raise click.UsageError(str(e)) from None
-    if not selected.questions:
-        raise click.ClickException("no question matches the filters; nothing written")
-    return selected
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], text: str | None, fmt: str, err: bool) -> None:
+    if not diagnostics:
+        return
+    lines = text.splitlines() if text is not None and fmt == "full" else None
+    shown = [d.full(lines) if fmt == "full" else d.concise() for d in diagnostics[:MAX_SHOWN]]
+    if len(diagnostics) > MAX_SHOWN:
+        shown.append(f"… and {len(diagnostics) - MAX_SHOWN} more")
+    click.echo("\n".join(shown), err=err)  # one write: a bank can have thousands of diagnostics
 
 
 def source_date_epoch() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
-    try:
-        return int(value)
-    except ValueError:
+    if not (value.isascii() and value.isdigit()) or len(value) > 15:
+        shown = value.encode("unicode_escape").decode("ascii")[:40]
         raise click.UsageError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{value}'"
-        ) from None
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds (0 or more), not '{shown}'"
+        )
+    return int(value)
+
+
+def report(result: api.Report) -> None:
+    print_diagnostics(result.diagnostics, None, "concise", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for w in result.written:
+        click.echo(f"wrote {w.path}" + (f" ({w.summary})" if w.summary else ""))
+
+
+def calling(call: Callable[[], api.Report]) -> None:
+    """Run one api call; print its report; turn its errors into messages and statuses."""
+    try:
+        result = call()
+    except api.BankError as e:
+        print_diagnostics(e.diagnostics, None, "concise", err=True)
+        what = f"{e.display}: {summary(e.diagnostics)}" if e.diagnostics else e.display
+        raise click.ClickException(f"{what}; nothing written") from None
+    except api.UsageError as e:
+        raise click.UsageError(str(e)) from None
+    except api.OutputError as e:
+        raise click.ClickException(f"{e}; nothing written") from None
+    report(result)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="her2quiz")
 def main() -> None:
-    """Compile a question bank into Anki decks and printable quizzes, checking every
-    answer's quote against its source."""
+    """Compile a question bank into Anki decks, printable quizzes and the formats schools
+    use, checking every answer's quote against its source; grade a class's results."""
 
 
-@main.command("check")
+@main.command("check", short_help="Validate a bank: structure, quotes, item-writing lints.")
 @BANK_ARG
 @SOURCES_OPT
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any).")
@@ -142,23 +142,26 @@ def main() -> None:
     show_default=True,
     help="full adds the source line and a caret under the column.",
 )
-def check_cmd(bank: Path, sources: Path | None, strict: bool, fmt: str) -> None:
+@click.option(
+    "--results",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of graded classes (grade --results): warn on questions the classes flag.",
+)
+def check_cmd(bank: Path, sources: Path | None, strict: bool, fmt: str, results: Path | None) -> None:
     """Validate BANK: structure, meaning, quotes against the sources, item-writing lints.
 
     Prints one line per problem, FILE:LINE:COL: error[CODE] message. Exit status 0 when
     clean, 1 on errors (or on warnings under --strict), 2 on a usage error.
     """
-    loaded = load_bank(bank, sources=sources)
-    diagnostics = diagnose(loaded, strict=strict)
-    print_diagnostics(diagnostics, loaded, fmt, err=False)
-    if diagnostics:
-        click.echo(f"{bank}: {summary(diagnostics)}", err=True)
-    else:
-        click.echo(f"{bank}: no problems", err=True)
+    loaded = api.load_bank(bank, sources=sources)
+    diagnostics = api.diagnose(loaded, strict=strict, results=results)
+    print_diagnostics(diagnostics, loaded.text, fmt, err=False)
+    click.echo(f"{bank}: {summary(diagnostics) if diagnostics else 'no problems'}", err=True)
     sys.exit(exit_status(diagnostics, strict=strict))
 
 
-@main.command("build")
+@main.command("build", short_help="Build the Anki deck and the whole-bank quiz with its key.")
 @BANK_ARG
 @click.option(
     "-o",
@@ -178,44 +181,25 @@ def build_cmd(
     """Build DIR/<bank id>.apkg for Anki, and the whole selection as a printable quiz
     (DIR/<bank id>-quiz.pdf) with its key (DIR/<bank id>-quiz-key.pdf).
 
-    Note modification times come from questions.lock beside the bank: an unchanged
-    question keeps its time, so re-importing updates nothing; a new or edited one takes
-    SOURCE_DATE_EPOCH when set, else now.
+    Note modification times come from NAME.lock beside NAME.yaml: an unchanged question
+    keeps its time, so re-importing updates nothing; a new or edited one takes
+    SOURCE_DATE_EPOCH when set, else now. "0 new, 0 changed since the lock" means the deck
+    holds exactly what learners already have.
     """
-    from .anki import LockError, build_deck
-
-    model = load_or_exit(bank, sources)
-    selected = select_or_exit(model, **filters)
     epoch = source_date_epoch()
-    lock_path = bank.parent / "questions.lock"
-    try:
-        result = build_deck(selected, out_dir / f"{model.id}.apkg", lock_path=lock_path, epoch=epoch)
-    except LockError as e:
-        raise click.ClickException(str(e)) from None
-    except OSError as e:
-        raise click.ClickException(f"cannot write {out_dir}: {e.strerror}") from None
-    click.echo(
-        f"wrote {result.path} ({result.notes} notes, {result.cards} cards; "
-        f"{result.new} new, {result.changed} changed since the lock)"
+    calling(
+        lambda: api.build(
+            bank,
+            out_dir=out_dir,
+            sources=sources,
+            filters=make_filters(**filters),
+            quiz=not no_quiz,
+            epoch=epoch,
+        )
     )
-    if no_quiz:
-        return
-    from .pdf import QuizOptions, write_quiz
-    from .select import plan_quiz
-
-    plan = plan_quiz(selected, count=None, versions=1, seed=1)
-    options = QuizOptions(title=model.title, epoch=epoch)
-    try:
-        output = write_quiz(selected, plan, out_dir / f"{model.id}-quiz.pdf", options)
-    except OSError as e:
-        raise click.ClickException(f"cannot write {out_dir}: {e.strerror}") from None
-    for warning in output.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for path in output.paths:
-        click.echo(f"wrote {path}")
 
 
-@main.command("quiz")
+@main.command("quiz", short_help="Write a printable quiz in seeded versions, with its key.")
 @BANK_ARG
 @click.option(
     "-o",
@@ -223,21 +207,36 @@ def build_cmd(
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The quiz PDF to write (the key goes beside it as NAME-key.pdf).",
+    help="The quiz PDF to write ('.pdf' is added when missing; the key goes beside it as NAME-key.pdf).",
 )
 @click.option(
-    "--count", type=click.IntRange(min=1), default=None, help="Questions per version [default: all selected]."
+    "--count",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="Questions per version [default: all selected].",
 )
 @click.option(
     "--versions", type=click.IntRange(1, 26), default=1, show_default=True, help="Versions A, B, … (1-26)."
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the selection and shuffling.")
-@click.option("--paper", type=click.Choice(["a4", "us-letter"]), default="a4", show_default=True)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=1,
+    show_default=True,
+    help="Seed of the selection and shuffling.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "us-letter"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size: A4 (210 × 297 mm) or US Letter (8.5 × 11 in).",
+)
 @click.option("--title", default=None, help="Title on the quiz [default: the bank's title].")
 @click.option("--subtitle", default="", help="Line under the title (class, date).")
 @click.option(
     "--key",
-    type=click.Choice(["separate", "appended", "none"]),
+    type=click.Choice(["separate", "appended", "none"], case_sensitive=False),
     default="separate",
     show_default=True,
     help="separate: NAME-key.pdf beside the quiz; appended: after the quiz; none.",
@@ -249,7 +248,7 @@ def build_cmd(
     "plan_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the quiz plan (ids, option order, correct letters) as JSON.",
+    help="Also write the quiz plan (ids, option order, correct letters) as JSON, for grade.",
 )
 @SOURCES_OPT
 @filter_options
@@ -271,34 +270,89 @@ def quiz_cmd(
 ) -> None:
     """Write a printable quiz PDF in seeded versions, with an answer key that is
     rendered from the same plan as the quiz, so the two cannot drift."""
-    from .pdf import QuizOptions, write_quiz
-    from .select import plan_quiz, write_plan
-
-    model = load_or_exit(bank, sources)
-    selected = select_or_exit(model, **filters)
-    plan = plan_quiz(selected, count=count, versions=versions, seed=seed)
-    options = QuizOptions(
-        title=title or model.title,
+    request = api.QuizRequest(
+        out=out,
+        count=count,
+        versions=versions,
+        seed=seed,
+        paper=paper.lower(),
+        title=title,
         subtitle=subtitle,
-        paper=paper,
-        key=key,
+        key=key.lower(),
         answer_sheet=answer_sheet,
         duplex=duplex,
-        epoch=source_date_epoch(),
+        plan_path=plan_path,
     )
-    try:
-        output = write_quiz(selected, plan, out, options)
-        if plan_path is not None:
-            write_plan(plan, plan_path)
-    except OSError as e:
-        raise click.ClickException(f"cannot write {e.filename or out}: {e.strerror}") from None
-    for warning in output.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for path in [*output.paths, *([plan_path] if plan_path else [])]:
-        click.echo(f"wrote {path}")
+    epoch = source_date_epoch()
+    calling(lambda: api.quiz(bank, request, sources=sources, filters=make_filters(**filters), epoch=epoch))
 
 
-@main.command("stats")
+@main.command("export", short_help="Export to Moodle, GIFT, Canvas QTI, Kahoot, Blooket, Quizlet or HTML.")
+@BANK_ARG
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(
+        ["moodle-xml", "gift", "qti", "kahoot", "blooket", "quizlet", "html"], case_sensitive=False
+    ),
+    required=True,
+    help="The format to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@SOURCES_OPT
+@click.option("--strict", is_flag=True, help="Exit 1, writing nothing, when a question must be left out.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=1,
+    show_default=True,
+    help="html: seed of the versions.",
+)
+@click.option(
+    "--versions",
+    type=click.IntRange(1, 26),
+    default=1,
+    show_default=True,
+    help="html: versions for the projector.",
+)
+@filter_options
+def export_cmd(
+    bank: Path,
+    fmt: str,
+    out: Path,
+    sources: Path | None,
+    strict: bool,
+    seed: int,
+    versions: int,
+    **filters: tuple[str, ...],
+) -> None:
+    """Export the selected questions to one file for another tool. A question the format
+    cannot carry (a cloze in GIFT, five options in Kahoot) is left out with a warning naming
+    it and the rule; under --strict that is an error and nothing is written."""
+    epoch = source_date_epoch()
+    calling(
+        lambda: api.export(
+            bank,
+            fmt.lower(),
+            out,
+            sources=sources,
+            filters=make_filters(**filters),
+            strict=strict,
+            epoch=epoch,
+            seed=seed,
+            versions=versions,
+        )
+    )
+
+
+@main.command("stats", short_help="Counts by topic, kind, difficulty, source and family.")
 @BANK_ARG
 @SOURCES_OPT
 @click.option("--uncited", is_flag=True, help="List the source sentences no quote cites yet.")
@@ -310,9 +364,13 @@ def stats_cmd(bank: Path, sources: Path | None, uncited: bool, fmt: str) -> None
     totals, and how much of each source text the quotes cover."""
     from .stats import bank_stats, render_stats
 
-    model = load_or_exit(bank, sources)
-    loaded_sources = sources if sources is not None else bank.parent / "sources"
-    stats = bank_stats(model, sources_dir=loaded_sources, uncited=uncited)
+    try:
+        loaded = api.require_loaded(bank, sources=sources)
+    except api.BankError as e:
+        print_diagnostics(e.diagnostics, None, "concise", err=True)
+        raise click.ClickException(f"{bank}: {summary(e.diagnostics)}") from None
+    assert loaded.bank is not None and loaded.sources_dir is not None
+    stats = bank_stats(loaded.bank, sources_dir=loaded.sources_dir, uncited=uncited)
     click.echo(render_stats(stats, fmt), nl=False)
 
 

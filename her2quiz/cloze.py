@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+CLOZE = re.compile(r"\{\{c([0-9]+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)  # ASCII digits: Anki reads no others
+MAX_NUMBER = 499  # the highest cN this tool writes (one card each; Anki's own limit is higher)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ def problems(text: str) -> list[tuple[int, str]]:
             found.append((d.start, f"deletion c{d.number} is empty"))
         elif "{" in d.answer or "}" in d.answer:
             found.append((d.start, f"deletion c{d.number} contains a brace"))
-        if d.number < 1:
-            found.append((d.start, "cloze numbers start at c1"))
+        if not 1 <= d.number <= MAX_NUMBER:
+            found.append((d.start, f"cloze number c{d.number} out of range; expected c1 to c{MAX_NUMBER}"))
     spans = [(d.start, d.end) for d in dels]
     for m in re.finditer(r"\{\{", text):
         if not any(start <= m.start() < end for start, end in spans):

@@ -35,14 +35,15 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def concise(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}[{self.code}] {self.message}"
+        head = f"{self.path}:{self.line}:{self.column}: {self.severity.value}[{self.code}] "
+        return escape_controls(head + self.message)
 
     def full(self, source_lines: list[str] | None) -> str:
         """The concise line, then the source line and a caret under the column."""
         head = self.concise()
         if not source_lines or not 1 <= self.line <= len(source_lines):
             return head
-        text = source_lines[self.line - 1].rstrip("\r\n")
+        text = escape_controls(source_lines[self.line - 1].rstrip("\r\n"))
         gutter = f"{self.line} | "
         caret_pad = " " * (len(gutter) + max(self.column - 1, 0))
         return f"{head}\n{gutter}{text}\n{caret_pad}^"
@@ -52,6 +53,26 @@ class Diagnostic:
         if self.is_error:
             return self
         return Diagnostic(self.path, self.line, self.column, self.code, self.message)
+
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c != 0x09}
+_CONTROLS |= {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_CONTROLS |= {c: f"\\u{c:04x}" for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters (terminal escapes, line breaks, bidi overrides)
+    written as escapes, so a message quoting a bank can never drive the terminal."""
+    return text if text.isprintable() else text.translate(_CONTROLS)
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    """'2 errors and 1 warning'."""
+    found = list(diagnostics)
+    errors = sum(d.is_error for d in found)
+    warnings = len(found) - errors
+    parts = [f"{n} {word}{'s' * (n != 1)}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    return " and ".join(parts)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
@@ -64,7 +85,7 @@ def exit_status(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> i
     return 1 if has_errors(diagnostics, strict=strict) else 0
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+def diagnostic_order(d: Diagnostic) -> tuple[str, int, int, str, str]:
     return (d.path, d.line, d.column, d.code, d.message)
 
 

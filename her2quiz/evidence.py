@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .files import Refused, read_bounded
+
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a source text larger than this is refused unread
 K = 12  # length of the indexed slices of a normalised text
 STEP = 8  # one indexed slice every STEP characters
 
@@ -85,21 +88,52 @@ class SourceText:
         return False
 
 
+def unsafe_name(file: str) -> str | None:
+    """Why a source's ``file`` may not be used as a name inside the sources folder, or None."""
+    if not file or "\x00" in file:
+        return "is empty or holds a NUL character"
+    path = Path(file)
+    if path.is_absolute() or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
+        return "is an absolute path; name a file inside the sources folder"
+    if ".." in path.parts or ".." in file.replace("\\", "/").split("/"):
+        return "climbs out of the sources folder ('..')"
+    return None
+
+
 @dataclass
 class Library:
-    """The source texts of a bank, read from one folder on first use."""
+    """The source texts of a bank, read from one folder on first use.
+
+    A file is looked up only inside the folder: a name that is absolute, climbs out with
+    ``..`` or is a symbolic link leading out is refused (:meth:`refusal`), never read.
+    """
 
     folder: Path
-    _texts: dict[str, SourceText | None] = field(default_factory=dict)
+    _texts: dict[str, SourceText | str | None] = field(default_factory=dict)
+
+    def _entry(self, file: str) -> SourceText | str | None:
+        if file not in self._texts:
+            reason = unsafe_name(file)
+            if reason is None:
+                try:
+                    raw = read_bounded(self.folder / file, MAX_SOURCE_BYTES, inside=self.folder)
+                    self._texts[file] = SourceText.from_text(raw.decode("utf-8-sig"))
+                except Refused as e:
+                    self._texts[file] = str(e)
+                except UnicodeDecodeError as e:
+                    self._texts[file] = f"is not UTF-8 (byte {e.start})"
+                except OSError:
+                    self._texts[file] = None
+            else:
+                self._texts[file] = reason
+        return self._texts[file]
 
     def get(self, file: str) -> SourceText | None:
-        """The indexed text of a source file, or None when it cannot be read."""
-        if file not in self._texts:
-            path = self.folder / file
-            try:
-                raw = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                self._texts[file] = None
-            else:
-                self._texts[file] = SourceText.from_text(raw)
-        return self._texts[file]
+        """The indexed text of a source file, or None when it is missing or refused."""
+        entry = self._entry(file)
+        return entry if isinstance(entry, SourceText) else None
+
+    def refusal(self, file: str) -> str | None:
+        """Why ``file`` is refused (an error in the bank), or None (found, or just missing)."""
+        entry = self._entry(file)
+        return entry if isinstance(entry, str) else None

@@ -18,7 +18,6 @@ its 1-based line and column.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -136,26 +135,6 @@ def _convert(type_: str, text: str) -> object:
     return text
 
 
-def read_text(path: Path, display: str) -> tuple[str, list[Diagnostic]]:
-    """The file's text: UTF-8 (a BOM is fine), bounded in size, no NUL bytes."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise LoadError(
-                Diagnostic(
-                    display,
-                    1,
-                    1,
-                    "E009",
-                    f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes",
-                )
-            )
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(Diagnostic(display, 1, 1, "E001", f"cannot read file: {e.strerror}")) from e
-    return decode(data, display), []
-
-
 def decode(data: bytes, display: str) -> str:
     if len(data) > MAX_BYTES:
         raise LoadError(
@@ -210,15 +189,6 @@ def parse(text: str, display: str) -> tuple[Tree, list[Diagnostic]]:
     finally:
         loader.dispose()
     return tree, composer.diagnostics
-
-
-def load_tree(path: str | Path, display: str | None = None) -> tuple[Tree, str, list[Diagnostic]]:
-    """Read and compose a bank file: (tree, text, diagnostics). Raises LoadError."""
-    path = Path(path)
-    display = display if display is not None else str(path)
-    text, _ = read_text(path, display)
-    tree, diagnostics = parse(text, display)
-    return tree, text, diagnostics
 
 
 def _syntax_diagnostic(e: yaml.MarkedYAMLError, display: str, text: str) -> Diagnostic:
@@ -421,13 +391,3 @@ class _Composer:
             size = 1
         self.sizes[id(node)] = size
         return size
-
-
-def to_python(node: Node) -> object:
-    """Plain Python data for a tree (for tests and tools that do not need positions)."""
-    if isinstance(node, Scalar):
-        return node.value
-    if isinstance(node, Sequence):
-        return [to_python(i) for i in node.items]
-    assert isinstance(node, Mapping)
-    return {k.value: to_python(v) for k, v in node.pairs}

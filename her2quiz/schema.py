@@ -26,7 +26,7 @@ Check = Callable[[Node, str, str], None]  # (node, label such as 'cite[1].quote'
 SUPPORTED = {
     "$schema", "$id", "$ref", "$defs", "title", "description", "type", "properties",
     "required", "additionalProperties", "propertyNames", "minProperties", "items",
-    "minItems", "maxItems", "minLength", "maxLength", "pattern", "enum", "const",
+    "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern", "enum", "const",
     "oneOf", "anyOf",
 }  # fmt: skip
 
@@ -203,11 +203,18 @@ class SchemaChecker:
     def _scalar(self, schema: dict[str, Any]) -> Check:
         report = self.report
         low, high, pattern = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
-        search = re.compile(pattern).search if pattern is not None else None
+        least, most = schema.get("minimum"), schema.get("maximum")
+        # JSON Schema's '$' (ECMA 262) ends the text; Python's also matches before a final newline.
+        search = re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern)).search if pattern is not None else None
         hint = _PATTERN_HINTS.get(pattern, f"text matching {pattern}") if pattern is not None else ""
 
         def check_scalar(node: Node, label: str, context: str) -> None:
             value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if (least is not None and value < least) or (most is not None and value > most):
+                    what = _what(label, context)
+                    report(node, "E104", f"{what} is {value}; expected {least} to {most}")
+                return
             if not isinstance(value, str):
                 return
             if low is not None and len(value.strip()) < low:

@@ -1,8 +1,9 @@
 """Filters, sampling and seeded versions: a bank becomes a quiz :class:`Plan`.
 
-The plan is plain data — per version, per number: the question id, its kind, the printed
-option order and the correct letters (or the expected answer texts). The quiz PDF, the key
-and ``plan.json`` are all rendered from one plan, so the key cannot drift from the print.
+The plan (:mod:`her2quiz.plan`) is plain data — per version, per number: the question id,
+its kind, the printed option order and the correct letters (or the expected answer texts).
+The quiz PDF, the key and ``plan.json`` are all rendered from one plan, so the key cannot
+drift from the print.
 
 Every random choice is a sort by a SHA-256 key, so it depends on nothing but its inputs
 (not on Python's ``random`` implementation):
@@ -15,19 +16,15 @@ Every random choice is a sort by a SHA-256 key, so it depends on nothing but its
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from . import markup
-from .bank import DIFFICULTIES, KINDS, AnyQuestion, Bank, ChoiceQuestion, Kind, Option, TrueFalse
+from .bank import DIFFICULTIES, KINDS, LETTERS, AnyQuestion, Bank, ChoiceQuestion, Option, TrueFalse
 from .diagnostics import did_you_mean, quote_list
-from .files import write_atomically
+from .plan import Plan, PlanItem, PlanVersion
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-CHOICE_KINDS: frozenset[str] = frozenset({"mcq", "multi", "truefalse"})
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _LEADING_NUMBER = re.compile(r"\s*([-+−]?)\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 
@@ -45,61 +42,6 @@ class Filters:
     difficulties: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    """One numbered question of one version, as printed."""
-
-    number: int
-    id: str
-    kind: Kind
-    options: tuple[str, ...] = ()  # printed order (mcq, multi, truefalse)
-    correct: tuple[str, ...] = ()  # letters of the correct options
-    answers: tuple[str, ...] = ()  # expected texts (cloze, basic)
-
-    def letter_texts(self) -> list[tuple[str, str]]:
-        """(letter, option text) for each correct option."""
-        return [(letter, self.options[LETTERS.index(letter)]) for letter in self.correct]
-
-    def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {"number": self.number, "id": self.id, "kind": self.kind}
-        if self.kind in CHOICE_KINDS:
-            data["options"] = list(self.options)
-            data["correct"] = list(self.correct)
-        else:
-            data["answers"] = list(self.answers)
-        return data
-
-
-@dataclass(frozen=True)
-class PlanVersion:
-    label: str
-    items: tuple[PlanItem, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {"label": self.label, "items": [item.to_dict() for item in self.items]}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The whole quiz: ``to_dict()`` is the ``plan.json`` document.
-
-    ``warnings`` (not part of the JSON) says when the plan is not what was asked for.
-    """
-
-    seed: int
-    bank: str
-    versions: tuple[PlanVersion, ...]
-    warnings: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """The sampled question ids, in the order of version A."""
-        return tuple(item.id for item in self.versions[0].items) if self.versions else ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {"seed": self.seed, "bank": self.bank, "versions": [v.to_dict() for v in self.versions]}
 
 
 # -- filters -----------------------------------------------------------------------
@@ -164,7 +106,7 @@ def plan_quiz(bank: Bank, *, count: int | None, versions: int, seed: int) -> Pla
     if count is not None and count > len(sample):
         warnings = (f"asked for {count} questions but only {len(sample)} are selected; using all",)
     planned = tuple(_version(LETTERS[i], sample, seed) for i in range(versions))
-    return Plan(seed=seed, bank=bank.short_hash, versions=planned, warnings=warnings)
+    return Plan(seed=seed, bank=bank.short_hash, bank_id=bank.id, versions=planned, warnings=warnings)
 
 
 def sample_questions(bank: Bank, count: int | None, seed: int) -> tuple[AnyQuestion, ...]:
@@ -205,25 +147,36 @@ def _version(label: str, sample: Sequence[AnyQuestion], seed: int) -> PlanVersio
 
 def _item(number: int, q: AnyQuestion, label: str, seed: int) -> PlanItem:
     if isinstance(q, ChoiceQuestion | TrueFalse):
-        options = option_order(q, label, seed)
+        options = option_order(q, shuffle=f"{seed}:{label}")
         correct = tuple(LETTERS[i] for i, o in enumerate(options) if o.correct)
-        return PlanItem(number, q.id, q.kind, tuple(o.text for o in options), correct)
-    return PlanItem(number, q.id, q.kind, answers=q.answer_texts())
+        return PlanItem(number, q.id, q.kind, tuple(o.text for o in options), correct, points=q.worth)
+    return PlanItem(number, q.id, q.kind, answers=q.answer_texts(), accepted=q.accepted(), points=q.worth)
 
 
-def option_order(q: ChoiceQuestion | TrueFalse, label: str, seed: int) -> tuple[Option, ...]:
-    """The printed order: True/False as is, ``order: sorted`` in natural order, else a
-    shuffle that depends only on (seed, label, question id)."""
+def option_order(q: ChoiceQuestion | TrueFalse, *, shuffle: str | None) -> tuple[Option, ...]:
+    """The order every output shows a question's options in (one function for all of them).
+
+    True/False: True, then False. ``as-written``: the author's ``options``. ``sorted``: by
+    numeric value when every option starts with a number, else in natural order.
+    ``shuffle``: ranked by a hash of (``shuffle``, question id, option), so a question's order
+    depends on nothing else; with ``shuffle=None``, bank order (answers, then distractors), for
+    an output that shuffles by itself.
+    """
     options = q.options()
     if isinstance(q, TrueFalse):
         return options
+    if q.order == "as-written":
+        by_text = {o.text: o for o in options}
+        return tuple(by_text[text] for text in q.written)
     if q.order == "sorted":
-        return tuple(sorted(options, key=lambda o: sort_key(o.text, options)))
-    ranked = sorted(range(len(options)), key=lambda i: _rank(seed, "options", label, q.id, i))
+        return tuple(sorted(options, key=lambda o: option_sort_key(o.text, options)))
+    if shuffle is None:
+        return options
+    ranked = sorted(range(len(options)), key=lambda i: _rank(shuffle, "options", q.id, i))
     return tuple(options[i] for i in ranked)
 
 
-def sort_key(text: str, options: Sequence[Option]) -> tuple[object, ...]:
+def option_sort_key(text: str, options: Sequence[Option]) -> tuple[object, ...]:
     """Numeric when every option starts with a number, else natural ('2 h' < '10 h')."""
     natural = natural_key(text)
     if all(_LEADING_NUMBER.match(markup.plain(o.text)) for o in options):
@@ -251,14 +204,5 @@ def _leading_value(text: str) -> float:
     return sign * float(m.group(2).replace(",", ""))
 
 
-def _rank(seed: int, *parts: object) -> bytes:
+def _rank(seed: int | str, *parts: object) -> bytes:
     return hashlib.sha256(":".join(map(str, (seed, *parts))).encode("utf-8")).digest()
-
-
-# -- writing -----------------------------------------------------------------------
-
-
-def write_plan(plan: Plan, path: str | Path) -> None:
-    """``plan.json``: the plan as JSON, written atomically (temp file, then rename)."""
-    text = json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    write_atomically(Path(path), text.encode("utf-8"))

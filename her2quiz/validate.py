@@ -8,6 +8,7 @@ well-formed clozes, quotes found in their sources — and builds the typed model
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from collections.abc import Mapping as Mapping_
 from pathlib import Path
@@ -16,13 +17,17 @@ from typing import Any
 
 from . import cloze
 from .bank import (
+    LETTERS,
+    ORDERS,
     Bank,
     Basic,
     Citation,
     Cloze,
+    Context,
     Distractor,
     Mcq,
     Multi,
+    Order,
     Position,
     Question,
     Source,
@@ -34,10 +39,14 @@ from .load import Mapping, Node, Scalar, Sequence
 from .schema import SchemaChecker
 
 _SPACE = re.compile(r"\s+")
+_ORDERS: dict[str, Order] = {o: o for o in ORDERS}
 
 
 def same_option_key(text: str) -> str:
-    """Options are 'the same' when equal after folding case and collapsing space."""
+    """Options are 'the same' when equal after NFKC, dropping format characters (zero-width
+    spaces, joiners), folding case and collapsing space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return _SPACE.sub(" ", text).strip().casefold()
 
 
@@ -87,6 +96,7 @@ class Validator:
                 question = build_question(node)
                 self.check_question(question)
                 questions.append(question)
+        withdrawn = self.withdrawn(tree.fields.get("withdrawn"), {q.id for q in questions})
         if any(d.is_error for d in self.diagnostics):
             return None
         head = tree.fields["bank"]
@@ -99,11 +109,40 @@ class Validator:
             topics=MappingProxyType(topics or {}),
             sources=MappingProxyType(sources or {}),
             questions=tuple(questions),  # type: ignore[arg-type]
+            withdrawn=MappingProxyType(withdrawn),
         )
+
+    def withdrawn(self, node: Node | None, ids: set[str]) -> dict[str, str]:
+        """Withdrawn ids (with their reasons): each once, none still in the bank."""
+        found: dict[str, str] = {}
+        for item in node.items if isinstance(node, Sequence) else []:
+            if not isinstance(item, Mapping):
+                continue
+            qid = _text(item, "id")
+            if not qid:
+                continue
+            if qid in ids:
+                self.error(item.fields["id"], "E212", f"withdrawn id '{qid}' is still a question of the bank")
+            elif qid in found:
+                self.error(item.fields["id"], "E212", f"withdrawn id '{qid}' is listed twice")
+            found[qid] = _text(item, "reason")
+        return found
 
     def topics(self, node: Node | None) -> dict[str, str] | None:
         if not isinstance(node, Mapping):
             return None
+        names: dict[str, str] = {}
+        for key, value in node.pairs:
+            if not (isinstance(value, Scalar) and isinstance(value.value, str)):
+                continue
+            folded = same_option_key(value.value)
+            if folded in names:  # two topics would become one Anki subdeck
+                self.error(
+                    value,
+                    "E213",
+                    f"topic name '{value.value}' of '{key.value}' is the name of '{names[folded]}'",
+                )
+            names[folded] = key.value
         return {k.value: v.value for k, v in node.pairs if isinstance(v, Scalar) and isinstance(v.value, str)}
 
     def sources(self, node: Node | None) -> dict[str, Source] | None:
@@ -114,9 +153,16 @@ class Validator:
             if not isinstance(value, Mapping):
                 continue
             cite, file = _text(value, "cite"), _text(value, "file")
-            found[key.value] = Source(key.value, cite, file)
-            if self.library is not None and file and self.library.get(file) is None:
-                file_node = value.fields["file"]
+            found[key.value] = Source(
+                key.value, cite, file, _text(value, "date") or None, _text(value, "status") or None
+            )
+            if self.library is None or not file:
+                continue
+            file_node = value.fields["file"]
+            refusal = self.library.refusal(file)
+            if refusal is not None:
+                self.error(file_node, "E209", f"source file '{file}' of '{key.value}' {refusal}")
+            elif self.library.get(file) is None:
                 self.warning(
                     file_node,
                     "W201",
@@ -154,9 +200,17 @@ class Validator:
         ):
             hint = did_you_mean(topic.value, topics) or _choices(topics)
             self.error(topic, "E202", f"unknown topic '{topic.value}'{where}{hint}")
-        cite = node.fields.get("cite")
-        if sources is None or not isinstance(cite, Sequence):
+        if sources is None:
             return
+        context = node.fields.get("context")
+        for cite in (
+            node.fields.get("cite"),
+            context.fields.get("cite") if isinstance(context, Mapping) else None,
+        ):
+            if isinstance(cite, Sequence):
+                self.check_citations(cite, sources, where)
+
+    def check_citations(self, cite: Sequence, sources: dict[str, Source], where: str) -> None:
         for item in cite.items:
             if not isinstance(item, Mapping):
                 continue
@@ -182,12 +236,77 @@ class Validator:
         where = f" in question '{q.id}'"
         if isinstance(q, (Mcq, Multi)):
             self.check_options(q, where)
+            self.check_written_order(q, where)
         elif isinstance(q, Cloze):
-            for _offset, message in cloze.problems(q.text):
+            problems = cloze.problems(q.text)
+            for _offset, message in problems:
                 code = "E207" if message.startswith("unbalanced") else "E206"
                 self.error(q.position("text"), code, f"{message}{where}")
+            answers = set(q.answer_texts()) if not problems else set()
+            for answer in q.accept if not problems else ():
+                if answer not in answers:
+                    hint = did_you_mean(answer, sorted(answers))
+                    self.error(
+                        q.position("accept"),
+                        "E211",
+                        f"accept names '{answer}', which is no deletion's answer{where}{hint}",
+                    )
+        if isinstance(q, Basic | Cloze):
+            self.check_alternatives(q, where)
+
+    def check_alternatives(self, q: Basic | Cloze, where: str) -> None:
+        for answer, alternatives in zip(q.answer_texts(), q.accepted(), strict=True):
+            seen = {same_option_key(answer)}
+            for alt in alternatives:
+                if same_option_key(alt) in seen:
+                    self.error(
+                        q.position("accept"),
+                        "E211",
+                        f"accepted '{alt}' repeats '{answer}' or another alternative{where}",
+                    )
+                seen.add(same_option_key(alt))
+
+    def check_written_order(self, q: Mcq | Multi, where: str) -> None:
+        """``order: as-written`` needs ``options``: the answers and distractors, each once."""
+        given = q.written
+        if q.order != "as-written":
+            if given:
+                self.error(q.position("options"), "E210", f"'options' is only for order: as-written{where}")
+            return
+        if not given:
+            self.error(
+                q.position("order"),
+                "E210",
+                f"order: as-written needs 'options': every answer and distractor once, in print order{where}",
+            )
+            return
+        expected = sorted(o.text for o in q.options())
+        if sorted(given) != expected:
+            missing = sorted(set(expected) - set(given))
+            extra = sorted(set(given) - set(expected))
+            said = (
+                "; ".join(
+                    part
+                    for part in (
+                        f"missing {', '.join(repr(m) for m in missing)}" if missing else "",
+                        f"not an option {', '.join(repr(x) for x in extra)}" if extra else "",
+                    )
+                    if part
+                )
+                or "an option is listed twice"
+            )
+            self.error(
+                q.position("options"),
+                "E210",
+                f"'options' must list every answer and distractor once{where}: {said}",
+            )
 
     def check_options(self, q: Mcq | Multi, where: str) -> None:
+        count = len(q.answers) + len(q.distractors)
+        if count > len(LETTERS):
+            self.error(
+                q.position("distractors"), "E214", f"{count} options{where}; at most {len(LETTERS)} (A-Z)"
+            )
         seen: dict[str, tuple[str, str]] = {}
         entries = [(f"answers.{i}", a, True) for i, a in enumerate(q.answers)] + [
             (f"distractors.{i}", d.text, False) for i, d in enumerate(q.distractors)
@@ -239,6 +358,18 @@ def build_question(node: Mapping) -> Question:
     if isinstance(allow_node, Mapping):
         for k, _ in allow_node.pairs:
             where[f"allow.{k.value}"] = (k.line, k.column)
+    context = None
+    context_node = f.get("context")
+    if isinstance(context_node, Mapping):
+        context_cite: list[Citation] = []
+        for item in context_node.fields["cite"].items:  # type: ignore[attr-defined]
+            quote_node, source_node = item.fields["quote"], item.fields["source"]
+            where[f"context.cite.{len(context_cite)}.source"] = (source_node.line, source_node.column)
+            context_cite.append(
+                Citation(source_node.value, quote_node.value, quote_node.line, quote_node.column)
+            )
+        context = Context(_text(context_node, "text"), tuple(context_cite))
+    points_node = f.get("points")
     common: dict[str, Any] = dict(
         id=_text(node, "id"),
         kind=kind,
@@ -247,6 +378,11 @@ def build_question(node: Mapping) -> Question:
         difficulty=_text(node, "difficulty") or None,
         tags=tuple(s.value for s in _str_items(f.get("tags"))),
         explain=_text(node, "explain") or None,
+        family=_text(node, "family") or None,
+        points=points_node.value
+        if isinstance(points_node, Scalar) and isinstance(points_node.value, int)
+        else None,
+        context=context,
         allow=MappingProxyType(
             {k.value: v.value for k, v in allow_node.pairs if isinstance(v, Scalar)}
             if isinstance(allow_node, Mapping)
@@ -273,7 +409,8 @@ def build_question(node: Mapping) -> Question:
             stem=_text(node, "stem"),
             answers=tuple(a.value for a in answers_nodes),  # type: ignore[attr-defined]
             distractors=tuple(distractors),
-            order="sorted" if _text(node, "order") == "sorted" else "shuffle",
+            order=_ORDERS.get(_text(node, "order"), "shuffle"),
+            written=tuple(s.value for s in _str_items(f.get("options"))),
             where=MappingProxyType(where),
         )
     if kind == "truefalse":
@@ -281,8 +418,23 @@ def build_question(node: Mapping) -> Question:
         return TrueFalse(
             **common, statement=_text(node, "statement"), answer=bool(answer), where=MappingProxyType(where)
         )
+    accept = f.get("accept")
     if kind == "cloze":
-        return Cloze(**common, text=_text(node, "text"), where=MappingProxyType(where))
+        alternatives = (
+            {k.value: tuple(s.value for s in _str_items(v)) for k, v in accept.pairs}
+            if isinstance(accept, Mapping)
+            else {}
+        )
+        return Cloze(
+            **common,
+            text=_text(node, "text"),
+            accept=MappingProxyType(alternatives),
+            where=MappingProxyType(where),
+        )
     return Basic(
-        **common, stem=_text(node, "stem"), answer=_text(node, "answer"), where=MappingProxyType(where)
+        **common,
+        stem=_text(node, "stem"),
+        answer=_text(node, "answer"),
+        accept=tuple(s.value for s in _str_items(accept)),
+        where=MappingProxyType(where),
     )

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from anki.collection import Collection
 from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from her2quiz.anki import build_deck
 from her2quiz.api import require_bank
+from her2quiz.formats.anki import build_deck
 
 if TYPE_CHECKING:
     from anki.cards import Card  # importing it before anki.collection is circular

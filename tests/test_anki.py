@@ -19,13 +19,13 @@ from anki.collection import Collection
 from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from click.testing import CliRunner
 
-from her2quiz import anki as deck_module
 from her2quiz import select
-from her2quiz.anki import NOTETYPES, BuildResult, LockError, build_deck, option_order
 from her2quiz.api import require_bank
-from her2quiz.bank import Bank, ChoiceQuestion
+from her2quiz.bank import Bank, ChoiceQuestion, Option
 from her2quiz.cli import main
 from her2quiz.cloze import CLOZE
+from her2quiz.formats import anki as deck_module
+from her2quiz.formats.anki import ANKI_SHUFFLE, NOTETYPES, BuildResult, LockError, build_deck
 
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 LATER = EPOCH + 86_400
@@ -212,7 +212,7 @@ def test_multi_and_truefalse_options(built: BuildResult, col: Collection) -> Non
     assert multi["Kind"] == "multi"
     assert multi["Options"].count("h2q-correct") == 2
     back = text_of(multi.cards()[0].answer())
-    assert "A. More reproducible between laboratories B. Less dependent on tissue fixation" in back
+    assert "A. Less dependent on tissue fixation B. More reproducible between laboratories" in back
     tf = notes["testing-fish-some-experts"]
     assert tf["Kind"] == "truefalse"
     assert text_of(tf["Options"]) == "A True B False"
@@ -226,6 +226,11 @@ def test_cloze_keeps_hints_and_reveals_each_number(built: BuildResult, col: Coll
     assert "The HER2 protein is a [...] glycoprotein with tyrosine kinase activity." in text_of(c1.question())
     assert "The HER2 protein is a 185-kd glycoprotein with [enzyme] activity." in text_of(c2.question())
     assert "with tyrosine kinase activity" in text_of(c2.answer())
+
+
+def option_order(q: ChoiceQuestion) -> list[Option]:
+    """The order the deck stores a question's options in."""
+    return list(select.option_order(q, shuffle=ANKI_SHUFFLE))
 
 
 def test_option_order_depends_only_on_the_question_id(demo_bank: Path) -> None:
@@ -247,7 +252,7 @@ def test_sorted_options_are_in_the_same_order_as_on_the_printed_quiz(write_bank:
     q = bank.question("drugs-doses")
     assert isinstance(q, ChoiceQuestion)
     assert [o.text for o in option_order(q)] == ["1.5 mg", "2 mg", "10 mg", "**20** mg", "1,000 mg"]
-    assert option_order(q) == list(select.option_order(q, "A", 1))
+    assert option_order(q) == list(select.option_order(q, shuffle="1:A"))  # the printed quiz's
 
 
 DOSES = """\
@@ -489,7 +494,11 @@ def test_cli_build_writes_the_package_and_says_what(demo_bank: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": str(EPOCH)}
     result = runner.invoke(main, ["build", str(demo_bank), "-o", str(out), "--no-quiz"], env=env)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"wrote {out}/demo.apkg (5 notes, 6 cards; 5 new, 0 changed since the lock)\n"
+    lock = demo_bank.parent / "questions.lock"
+    assert result.stdout == (
+        f"wrote {out}/demo.apkg (5 notes, 6 cards; 5 new, 0 changed since the lock)\n"
+        f"wrote {lock} (rewritten: new or changed questions)\n"
+    )
     filtered = runner.invoke(
         main, ["build", str(demo_bank), "-o", str(out), "--no-quiz", "--topic", "drugs"], env=env
     )
@@ -514,7 +523,7 @@ def test_cli_build_reports_a_damaged_lock(demo_bank: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {lock}: format 7 is not supported (this her2quiz writes 1); "
-        "fix it (a merge conflict?) or restore it from version control\n"
+        "fix it (a merge conflict?) or restore it from version control; nothing written\n"
     )
     assert not out.exists()
 

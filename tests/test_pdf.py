@@ -18,10 +18,11 @@ from pypdf import PdfReader
 from quiz_banks import bank_text, load
 
 from her2quiz import markup
-from her2quiz import pdf as pdf_module
-from her2quiz.bank import Bank
-from her2quiz.pdf import QuizOptions, key_path, write_quiz
-from her2quiz.select import LETTERS, Plan, PlanItem, plan_quiz
+from her2quiz.bank import LETTERS, Bank
+from her2quiz.formats import pdf as pdf_module
+from her2quiz.formats.pdf import QuizOptions, key_path, write_quiz
+from her2quiz.plan import Plan, PlanItem
+from her2quiz.select import plan_quiz
 
 REPO = Path(__file__).parent.parent
 
@@ -61,8 +62,8 @@ def quiz20(bank20: Bank, tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan
     out = tmp_path_factory.mktemp("quiz20") / "quiz.pdf"
     plan = plan_quiz(bank20, count=20, versions=3, seed=1)
     result = write_quiz(bank20, plan, out, QuizOptions(title="Revision", subtitle="Class 5B"))
-    assert result.paths == [out, out.with_name("quiz-key.pdf")]
-    assert result.warnings == []
+    assert list(result.paths) == [out, out.with_name("quiz-key.pdf")]
+    assert list(result.warnings) == []
     return plan, texts(out), texts(key_path(out))
 
 
@@ -179,12 +180,12 @@ def test_key_ends_with_concept_sheet_and_blueprint(quiz20, bank20: Bank) -> None
 def test_appended_key_and_no_key(bank20: Bank, tmp_path: Path) -> None:
     plan = plan_quiz(bank20, count=5, versions=2, seed=1)
     both = write_quiz(bank20, plan, tmp_path / "a" / "quiz.pdf", QuizOptions(title="T", key="appended"))
-    assert both.paths == [tmp_path / "a" / "quiz.pdf"]
+    assert list(both.paths) == [tmp_path / "a" / "quiz.pdf"]
     pages = texts(both.paths[0])
     assert pages_of(pages, "Version A") and pages_of(pages, "Version B") and pages_of(pages, "Answer key")
     assert pages_of(pages, "Answer key")[0] > pages_of(pages, "Version B")[-1]
     alone = write_quiz(bank20, plan, tmp_path / "n" / "quiz.pdf", QuizOptions(title="T", key="none"))
-    assert alone.paths == [tmp_path / "n" / "quiz.pdf"]
+    assert list(alone.paths) == [tmp_path / "n" / "quiz.pdf"]
     assert sorted(p.name for p in (tmp_path / "n").iterdir()) == ["quiz.pdf"]
     assert not pages_of(texts(alone.paths[0]), "Answer key")
 
@@ -259,7 +260,7 @@ def test_two_hundred_questions(tmp_path: Path) -> None:
     bank = load(tmp_path, bank_text(200))
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T"))
-    assert out.warnings == []
+    assert list(out.warnings) == []
     quiz = " ".join(texts(out.paths[0]))
     key = " ".join(texts(out.paths[1]))
     pos = qpos = 0
@@ -288,7 +289,7 @@ def test_a_question_taller_than_a_page_is_split_with_a_warning(tmp_path: Path) -
     bank = load(tmp_path, bank_text(3, extra=[long_question()]))
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T", paper="us-letter"))
-    assert out.warnings == [
+    assert list(out.warnings) == [
         "question 'relapse-long' does not fit on one us-letter page in the quiz; it is printed across pages"
     ]
     pages = texts(out.paths[0])
@@ -303,7 +304,7 @@ def test_warnings_come_in_document_order_though_the_documents_compile_at_once(tm
     bank = load(tmp_path, bank_text(2, extra=[long]))
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T"))
-    assert out.warnings == [
+    assert list(out.warnings) == [
         "question 'relapse-long' does not fit on one a4 page in the quiz; it is printed across pages",
         "question 'relapse-long' does not fit on one a4 page in the answer key; it is printed across pages",
     ]
@@ -355,14 +356,14 @@ def test_creation_date_comes_from_the_epoch(bank20: Bank, tmp_path: Path) -> Non
 
 
 def test_nothing_is_written_when_the_key_fails(bank20: Bank, tmp_path: Path, monkeypatch) -> None:
-    real = pdf_module.render
+    real = pdf_module.compile_document
 
     def render(data, parts, options, warnings):
         if parts == ["key"]:
             raise OSError(28, "No space left on device")
         return real(data, parts, options, warnings)
 
-    monkeypatch.setattr(pdf_module, "render", render)
+    monkeypatch.setattr(pdf_module, "compile_document", render)
     plan = plan_quiz(bank20, count=3, versions=1, seed=1)
     with pytest.raises(OSError):
         write_quiz(bank20, plan, tmp_path / "out" / "q.pdf", QuizOptions(title="T"))

@@ -20,7 +20,6 @@ import hashlib
 import html
 import io
 import json
-import random
 import re
 import sqlite3
 import time
@@ -36,15 +35,25 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from . import markup
-from .bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse
-from .cloze import numbers
-from .files import write_atomically
-from .gcpause import paused_gc
-from .lock import Lock, LockError, Stamp, Status, read_lock, write_lock
-from .select import sort_key
+from .. import markup
+from ..bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse
+from ..cloze import numbers
+from ..gcpause import paused_gc
+from ..lock import Lock, LockError, Stamp, Status, read_lock
+from ..select import option_order
+from . import Job, Rendered
 
-__all__ = ["NOTETYPES", "BuildResult", "LockError", "NoteType", "build_deck", "note_for"]
+__all__ = [
+    "NOTETYPES",
+    "BuildResult",
+    "DeckResult",
+    "LockError",
+    "NoteType",
+    "build_deck",
+    "lock_path_for",
+    "note_for",
+    "render_deck",
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,7 @@ NOTETYPES: dict[str, NoteType] = {
         2,
     ),
 }
+ANKI_SHUFFLE = "anki"  # the stored option order: fixed per question, independent of any quiz seed
 NOTETYPE_OF_KIND = {"mcq": "mcq", "multi": "mcq", "truefalse": "mcq", "cloze": "cloze", "basic": "basic"}
 
 
@@ -106,41 +116,79 @@ class Note:
 
 
 @dataclass(frozen=True)
-class BuildResult:
-    """What a build wrote: the package, its notes and cards, and what the lock did not know."""
+class DeckResult:
+    """A rendered deck: the package, the lock to write (None: unchanged), and the counts."""
 
-    path: Path
+    package: bytes
+    lock: bytes | None
     notes: int
     cards: int
     new: int  # questions not in the lock before this build
     changed: int  # questions whose content changed since the lock
 
 
-def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None = None) -> BuildResult:
-    """Write ``out_path`` (.apkg) for every question of ``bank`` and update the lock.
+def render_deck(bank: Bank, *, lock_path: Path, epoch: int | None = None) -> DeckResult:
+    """The .apkg for every question of ``bank``, and the lock updated for it.
 
     New or changed questions (and note types) take ``epoch``, or now when it is None.
-    Raises LockError when the lock is damaged; then nothing is written."""
+    Raises LockError when the lock is damaged. Writes nothing: the caller writes the
+    package and the lock together (:func:`her2quiz.files.write_together`)."""
     with paused_gc():
-        return _build_deck(bank, out_path, lock_path, epoch)
-
-
-def _build_deck(bank: Bank, out_path: Path, lock_path: Path, epoch: int | None) -> BuildResult:
-    lock = read_lock(lock_path)
-    now = epoch if epoch is not None else int(time.time())
-    notes = [note_for(bank, q) for q in bank.questions]
-    statuses: Counter[Status] = Counter()
-    stamps = []
-    for note in notes:
-        stamp, status = lock.stamp("questions", note.qid, note.digest, now)
-        stamps.append(stamp)
-        statuses[status] += 1
-    models = _models(bank, sorted({n.notetype for n in notes}), lock, now)
-    data = _package(_collection(bank, notes, stamps, models))
-    write_atomically(out_path, data)
-    write_lock(lock_path, lock)
+        lock = read_lock(lock_path)
+        before = lock.to_json()
+        now = epoch if epoch is not None else int(time.time())
+        notes = [note_for(bank, q) for q in bank.questions]
+        statuses: Counter[Status] = Counter()
+        stamps = []
+        for note in notes:
+            stamp, status = lock.stamp("questions", note.qid, note.digest, now)
+            stamps.append(stamp)
+            statuses[status] += 1
+        models = _models(bank, sorted({n.notetype for n in notes}), lock, now)
+        data = _package(_collection(bank, notes, stamps, models))
+        after = lock.to_json()
     cards = sum(len(n.ords) for n in notes)
-    return BuildResult(out_path, len(notes), cards, statuses[Status.NEW], statuses[Status.CHANGED])
+    return DeckResult(
+        data,
+        after.encode("utf-8") if after != before or not lock_path.exists() else None,
+        len(notes),
+        cards,
+        statuses[Status.NEW],
+        statuses[Status.CHANGED],
+    )
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build_deck` wrote."""
+
+    path: Path
+    notes: int
+    cards: int
+    new: int
+    changed: int
+
+
+def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None = None) -> BuildResult:
+    """:func:`render_deck`, then write the package and the lock together."""
+    deck = render_deck(bank, lock_path=lock_path, epoch=epoch)
+    files = [(Path(out_path), deck.package)] + ([(lock_path, deck.lock)] if deck.lock is not None else [])
+    Rendered(tuple(files)).write()
+    return BuildResult(Path(out_path), deck.notes, deck.cards, deck.new, deck.changed)
+
+
+def render(job: Job) -> Rendered:
+    """The registry's entry point: the package and, when it changed, the lock."""
+    result = render_deck(job.bank, lock_path=lock_path_for(job.bank), epoch=job.epoch)
+    files = [(job.target, result.package)]
+    if result.lock is not None:
+        files.append((lock_path_for(job.bank), result.lock))
+    return Rendered(tuple(files))
+
+
+def lock_path_for(bank: Bank) -> Path:
+    """A bank's own lock: NAME.lock beside NAME.yaml (two banks in a folder never share one)."""
+    return Path(bank.path).with_suffix(".lock")
 
 
 # --- questions → notes -------------------------------------------------------------------
@@ -168,7 +216,7 @@ def note_for(bank: Bank, q: AnyQuestion) -> Note:
 
 
 def _choice_fields(q: ChoiceQuestion | TrueFalse) -> dict[str, str]:
-    options = option_order(q)
+    options = option_order(q, shuffle=ANKI_SHUFFLE)
     # (letter, option, its text as HTML), each text rendered once for every field using it
     shown = [(chr(ord("A") + i), o, _html(o.text)) for i, o in enumerate(options)]
     rows = "".join([_option_html(letter, o, text) for letter, o, text in shown])
@@ -190,20 +238,6 @@ def _choice_fields(q: ChoiceQuestion | TrueFalse) -> dict[str, str]:
         "Answer": answer,
         "Why": f'<ul class="h2q-whys">{whys}</ul>' if whys else "",
     }
-
-
-def option_order(q: ChoiceQuestion | TrueFalse) -> list[Option]:
-    """The options as the note shows them: True then False; for ``order: sorted`` the
-    printed quiz's natural order; otherwise shuffled by a seed from the question id
-    alone, so the order never changes while the question does not."""
-    options = list(q.options())
-    if isinstance(q, TrueFalse):
-        return options
-    if q.order == "sorted":
-        return sorted(options, key=lambda o: sort_key(o.text, q.options()))
-    seed = int.from_bytes(hashlib.sha256(f"her2quiz/anki/{q.id}".encode()).digest()[:8], "big")
-    random.Random(seed).shuffle(options)
-    return options
 
 
 def _option_html(letter: str, option: Option, text: str) -> str:

@@ -18,23 +18,23 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import typst  # this module is imported only by the commands that print
 
-from . import markup
-from .bank import DIFFICULTIES, AnyQuestion, Bank, Cloze
-from .cloze import deletions
-from .files import write_atomically
-from .select import Plan, PlanItem, PlanVersion
+from .. import markup
+from ..bank import DIFFICULTIES, AnyQuestion, Bank, Cloze
+from ..cloze import deletions
+from ..plan import Plan, PlanItem, PlanVersion
+from . import Job, Rendered
 
 PAPERS = ("a4", "us-letter")
 KEYS = ("separate", "appended", "none")
 Json = dict[str, Any]
-TEMPLATE = Path(__file__).parent / "templates" / "quiz.typ"
+TEMPLATE = Path(__file__).parent.parent / "templates" / "quiz.typ"
 _SLOT = "\ue000"  # stands for a cloze deletion while the markup is parsed
 
 
@@ -51,21 +51,26 @@ class QuizOptions:
     epoch: int | None = None
 
 
-@dataclass
-class QuizOutput:
-    """The files written, and anything the reader should know (a question split over pages)."""
-
-    paths: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
 def key_path(out_path: Path) -> Path:
     """Where a separate key goes: NAME-key.pdf beside NAME.pdf."""
     return out_path.with_name(out_path.stem + "-key.pdf")
 
 
-def write_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOptions) -> QuizOutput:
-    """Write the quiz PDF (and its key, per ``options.key``) for ``plan``, built from ``bank``."""
+def render(job: Job) -> Rendered:
+    """The registry's entry point: the quiz with a separate key, default options."""
+    if job.plan is None:
+        raise ValueError("a quiz is rendered from a plan")
+    return render_quiz(job.bank, job.plan, job.target, QuizOptions(title=job.title, epoch=job.epoch))
+
+
+def write_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOptions) -> Rendered:
+    """:func:`render_quiz`, then write its files together."""
+    return render_quiz(bank, plan, out_path, options).write()
+
+
+def render_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOptions) -> Rendered:
+    """The quiz PDF (and its key, per ``options.key``) for ``plan``, built from ``bank``;
+    both are compiled before either is returned, and nothing is written here."""
     if options.paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {options.paper!r}")
     if options.key not in KEYS:
@@ -80,15 +85,14 @@ def write_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOption
     warnings: list[list[str]] = [[] for _ in jobs]
     pdfs = run_together(
         [
-            partial(render, data, parts, options, found)
+            partial(compile_document, data, parts, options, found)
             for (_, parts), found in zip(jobs, warnings, strict=True)
         ]
     )
-    output = QuizOutput(warnings=list(plan.warnings) + [w for found in warnings for w in found])
-    for (path, _), pdf in zip(jobs, pdfs, strict=True):
-        write_atomically(path, pdf)
-        output.paths.append(path)
-    return output
+    return Rendered(
+        tuple((path, pdf) for (path, _), pdf in zip(jobs, pdfs, strict=True)),
+        tuple(plan.warnings) + tuple(w for found in warnings for w in found),
+    )
 
 
 def run_together(jobs: list[Callable[[], bytes]]) -> list[bytes]:
@@ -122,7 +126,7 @@ def _compiler() -> Any:
     return typst.Compiler(input=str(TEMPLATE), root=str(TEMPLATE.parent), ignore_system_fonts=True)
 
 
-def render(data: Json, parts: list[str], options: QuizOptions, warnings: list[str]) -> bytes:
+def compile_document(data: Json, parts: list[str], options: QuizOptions, warnings: list[str]) -> bytes:
     """Compile one PDF holding ``parts`` ("quiz", "key").
 
     Every question is kept whole on a page. The template reports the blocks that may have
