@@ -330,6 +330,48 @@ def quiz(
     return Report(tuple(Written(p) for p, _ in outputs), tuple(loaded.diagnostics), rendered.warnings)
 
 
+@dataclass(frozen=True)
+class GradeOutcome:
+    """A graded class: the report as text (in the asked format) and the files written."""
+
+    text: str
+    written: tuple[Written, ...]
+
+
+def grade(
+    plan_path: str | Path,
+    responses: str | Path,
+    *,
+    bank_path: str | Path | None = None,
+    sources: str | Path | None = None,
+    source_format: str | None = None,
+    multi: str = "all-or-nothing",
+    fmt: str = "text",
+    report_pdf: str | Path | None = None,
+    results_dir: str | Path | None = None,
+    epoch: int | None = None,
+) -> GradeOutcome:
+    """Mark a class's results against the plan its quiz was printed from, analyse every
+    item, and (with ``results_dir``) keep the class for ``check --results``. ResultsError
+    (from :mod:`her2quiz.grade`) for a bad plan or results file."""
+    from .grade import grade_class, render_report, render_report_pdf, save_result
+    from .plan import read_plan
+
+    _epoch_ok(epoch)
+    plan = read_plan(plan_path)
+    bank = require_bank(bank_path, sources=sources) if bank_path is not None else None
+    report = grade_class(plan, Path(responses), bank=bank, source_format=source_format, multi=multi)
+    outputs: list[tuple[Path, bytes]] = []
+    if report_pdf is not None:
+        outputs.append((Path(report_pdf), render_report_pdf(report, epoch)))
+    if results_dir is not None:
+        name, data = save_result(report)
+        outputs.append((Path(results_dir) / name, data))
+    protected = [Path(plan_path), Path(responses), *([Path(bank_path)] if bank_path is not None else [])]
+    _write(outputs, protected)
+    return GradeOutcome(render_report(report, fmt), tuple(Written(p) for p, _ in outputs))
+
+
 def export(
     bank_path: str | Path,
     fmt: str,

@@ -352,6 +352,96 @@ def export_cmd(
     )
 
 
+@main.command("grade", short_help="Mark a class's results and find the questions that misbehaved.")
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--bank",
+    "bank_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The bank the quiz came from: stems in the report; needed for --from moodle.",
+)
+@SOURCES_OPT
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(["sheet", "zipgrade", "moodle", "forms"], case_sensitive=False),
+    default=None,
+    help="The results file's format [default: detected from its header].",
+)
+@click.option(
+    "--multi",
+    type=click.Choice(["all-or-nothing", "partial"], case_sensitive=False),
+    default="all-or-nothing",
+    show_default=True,
+    help="Marking of select-all-that-apply items; partial uses the Moodle export's weights, floored at 0.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    "report_pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the report as a PDF (histogram, item map, a row per question).",
+)
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep this class's item statistics in DIR, for check --results and stats.",
+)
+def grade_cmd(
+    plan: Path,
+    responses: Path,
+    bank_path: Path | None,
+    sources: Path | None,
+    source_format: str | None,
+    multi: str,
+    fmt: str,
+    report_pdf: Path | None,
+    results_dir: Path | None,
+) -> None:
+    """Mark RESPONSES (answer-sheet CSV, ZipGrade, Moodle or Google Forms export) against
+    PLAN (the plan.json of `quiz --plan`): marks per student, and an item analysis with
+    Moodle's definitions that flags keys to check and distractors that do no work."""
+    from .grade import ResultsError
+    from .plan import PlanError
+
+    epoch = source_date_epoch()
+    try:
+        outcome = api.grade(
+            plan,
+            responses,
+            bank_path=bank_path,
+            sources=sources,
+            source_format=source_format.lower() if source_format else None,
+            multi=multi.lower(),
+            fmt=fmt,
+            report_pdf=report_pdf,
+            results_dir=results_dir,
+            epoch=epoch,
+        )
+    except PlanError as e:
+        raise click.ClickException(str(e)) from None
+    except ResultsError as e:
+        raise click.ClickException(e.diagnostic.concise()) from None
+    except api.BankError as e:
+        print_diagnostics(e.diagnostics, None, "concise", err=True)
+        raise click.ClickException(f"{e.display}: {summary(e.diagnostics)}; nothing written") from None
+    except api.UsageError as e:
+        raise click.UsageError(str(e)) from None
+    except api.OutputError as e:
+        raise click.ClickException(f"{e}; nothing written") from None
+    click.echo(outcome.text, nl=False)
+    for w in outcome.written:
+        click.echo(f"wrote {w.path}", err=True)
+
+
 @main.command("stats", short_help="Counts by topic, kind, difficulty, source and family.")
 @BANK_ARG
 @SOURCES_OPT

@@ -9,6 +9,7 @@ understand::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -89,11 +90,23 @@ def diagnostic_order(d: Diagnostic) -> tuple[str, int, int, str, str]:
     return (d.path, d.line, d.column, d.code, d.message)
 
 
+MAX_SUGGESTION_WORD = 64  # a longer word gets no "did you mean"
+MAX_SUGGESTION_CHOICES = 2000  # the candidates "did you mean" looks at, at most
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
     import difflib  # only when there is a misspelling to explain
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    # difflib is quadratic in the word's length: a misspelling is short, and a hostile bank's
+    # megabyte "topic" or ten thousand candidates must not cost minutes.
+    candidates = [c for c in itertools.islice(choices, MAX_SUGGESTION_CHOICES) if isinstance(c, str)]
+    if not isinstance(word, str) or len(word) > MAX_SUGGESTION_WORD:
+        return ""
+    choices = candidates
+    close = difflib.get_close_matches(
+        word, [c for c in candidates if len(c) <= 2 * MAX_SUGGESTION_WORD], n=1, cutoff=0.6
+    )
     if not close and isinstance(word, str):
         lowered = {c.lower(): c for c in choices}
         if word.lower() in lowered:
