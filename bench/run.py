@@ -140,6 +140,28 @@ for i in range(n):
     deck.add_note(genanki.Note(model=model, fields=[f'Question {i}', f'Answer {i}'], guid=str(i)))
 genanki.Package(deck).write_to_file(sys.argv[3])
 """
+# The Typst floor: the same document text (every prompt and option of the bank, twice: the
+# quiz and the key) compiled by a minimal template, two documents at once as her2quiz does.
+FLOOR_TYPST = """
+import json, sys, threading, yaml, typst
+data = yaml.load(open(sys.argv[1], encoding='utf-8').read(), Loader=yaml.CSafeLoader)
+texts = []
+for q in data['questions']:
+    texts.append(q.get('stem') or q.get('statement') or q.get('text'))
+    texts += [d if isinstance(d, str) else d['text'] for d in q.get('distractors', [])]
+    texts += [q['answer']] if isinstance(q.get('answer'), str) else q.get('answers', [])
+    texts.append(q.get('explain', ''))
+template = sys.argv[2]
+open(template, 'w').write('#set page(paper: "a4")\\n#for t in json(bytes(sys.inputs.data)) [#block(breakable: false, t)]\\n')
+payload = json.dumps(texts)
+def compile_once():
+    typst.Compiler(input=template, ignore_system_fonts=True).compile(format='pdf', sys_inputs={'data': payload})
+other = threading.Thread(target=compile_once)
+other.start(); compile_once(); other.join()
+"""
+FLOOR_BUILD = FLOOR_GENANKI.replace("sys.argv[3]", "sys.argv[4]") + FLOOR_TYPST.replace(
+    "template = sys.argv[2]", "template = sys.argv[3]"
+)
 
 
 def write_amc(folder: Path, n: int) -> Path:
@@ -308,12 +330,25 @@ def main() -> None:
                     [PY, "-c", "import gc; gc.disable()\n" + FLOOR_GENANKI, str(bank), str(n),
                      str(folder / "floor.apkg")]),
         )  # fmt: skip
+        typst_floor = [PY, "-c", FLOOR_TYPST, str(bank), str(folder / "floor.typ")]
+        row(f"floor: minimal Typst, quiz + key text ({n})", typst_floor, folder, max(1, runs - 2))
+        _, whole = against(
+            (f"floor: compose + raw genanki + minimal Typst ({n})",
+             [PY, "-c", FLOOR_BUILD, str(bank), str(n), str(folder / "floor.typ"), str(folder / "floor.apkg")]),
+            [(f"her2quiz build, deck and PDFs ({n})", her2quiz("build", "questions.yaml", "-o", "out"))],
+            folder, max(1, runs - 2),
+        )  # fmt: skip
+        for fmt, suffix in (("moodle-xml", "xml"), ("gift", "txt"), ("qti", "zip"), ("kahoot", "xlsx"),
+                            ("blooket", "csv"), ("quizlet", "txt"), ("html", "html")):  # fmt: skip
+            row(f"her2quiz export --format {fmt} ({n})",
+                her2quiz("export", "questions.yaml", "--format", fmt, "-o", f"out/export.{fmt}.{suffix}"),
+                folder, 1)  # fmt: skip
         quiz = row(
             f"her2quiz quiz 20 q x 3 versions + key ({n})",
             her2quiz("quiz", "questions.yaml", "-o", "out/quiz.pdf", "--count", "20", "--versions", "3"),
             folder, runs,
         )  # fmt: skip
-        results[n] = {"check": check, "build": build, "quiz": quiz}
+        results[n] = {"check": check, "build": build, "whole build": whole, "quiz": quiz}
 
     amc = shutil.which("auto-multiple-choice")
     print()
@@ -324,7 +359,7 @@ def main() -> None:
     if len(sizes) >= 2:
         a, b = sizes[-2], sizes[-1]
         print()
-        for key in ("check", "build"):
+        for key in ("check", "build", "whole build"):
             print(f"- {key}: {b} / {a} questions = {results[b][key] / results[a][key]:.2f}x time")
     print(f"- Auto Multiple Choice: {'installed at ' + amc if amc else 'not installed; not compared'}")
     if args.keep is None:
