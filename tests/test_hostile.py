@@ -308,3 +308,12 @@ def test_a_rewritten_file_keeps_its_permissions_and_stale_temporaries_go(tmp_pat
     assert target.read_bytes() == b"new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert not stale.exists() and other.exists()
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_positions_are_right_whatever_the_line_endings(write_bank: Callable[..., Path], newline: str) -> None:
+    text = DEMO.replace("topic: relapse\n", "topic: relapes\n", 1).replace("\n", newline)
+    result = cli("check", str(write_bank(text.encode("utf-8"))), "--format", "full")
+    line = DEMO.splitlines().index("    topic: relapse") + 1
+    assert f"questions.yaml:{line}:12: error[E202] unknown topic 'relapes'" in result.output
+    assert f"{line} |     topic: relapes\n" in result.output
