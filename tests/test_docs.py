@@ -44,3 +44,13 @@ def test_every_diagnostic_code_is_documented() -> None:
     codes |= set(CODES)
     missing = sorted(c for c in codes if f"| {c} |" not in README)
     assert missing == []
+
+
+def test_top_level_help_shows_every_command_description_whole() -> None:
+    from click.testing import CliRunner
+
+    out = CliRunner().invoke(main, ["--help"], terminal_width=100).output
+    for name, command in main.commands.items():
+        short = command.get_short_help_str(limit=200)
+        assert not short.endswith("..."), name
+        assert " ".join(short.split()) in " ".join(out.split()), name
