@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, diagnostic_order
 from .files import Output, Refused, WriteError, read_bounded, write_together
 from .gcpause import paused_gc
 from .load import MAX_BYTES, LoadError, decode, parse
-from .select import FilterError, Filters, filter_bank
+from .select import Blueprint, FilterError, Filters, filter_bank
 from .validate import Validator
 
 EVERYTHING = Filters()  # no filter: every question
@@ -287,6 +287,39 @@ class QuizRequest:
     answer_sheet: bool = False
     duplex: bool = False
     plan_path: Path | None = None
+    mix: str | None = None  # counts per kind: "mcq=12,truefalse=4,cloze=4"
+    difficulty_mix: str | None = None  # counts per difficulty: "easy=6,medium=8,hard=6"
+    topic_mix: str | None = None  # counts per topic: "testing=5,drugs=5"
+    blueprint: Path | None = None  # a YAML or JSON file of the same maps (the options replace its maps)
+
+
+def quiz_blueprint(request: QuizRequest) -> Blueprint | None:
+    """The blueprint the request asks for (file, then options over it); None for none.
+    UsageError for a mix or file that cannot be read."""
+    from .select import BlueprintError, parse_mix, read_blueprint
+
+    try:
+        found = Blueprint()
+        if request.blueprint is not None:
+            try:
+                data = read_bounded(request.blueprint, 1024 * 1024)
+            except Refused as e:
+                raise BlueprintError(f"{request.blueprint}: the blueprint file {e}") from None
+            except OSError as e:
+                raise BlueprintError(
+                    f"{request.blueprint}: cannot read the blueprint: {e.strerror}"
+                ) from None
+            found = read_blueprint(data, str(request.blueprint))
+        given = [
+            (request.mix, "--mix"),
+            (request.difficulty_mix, "--difficulty-mix"),
+            (request.topic_mix, "--topic-mix"),
+        ]
+        kinds, difficulties, topics = (parse_mix(text, what) if text else () for text, what in given)
+        found = found.replaced_by(Blueprint(kinds, difficulties, topics))
+    except BlueprintError as e:
+        raise UsageError(str(e)) from None
+    return None if found.empty else found
 
 
 def quiz(
@@ -300,9 +333,10 @@ def quiz(
     """The quiz PDF in seeded versions, its key, and (with ``plan_path``) the plan, all
     from one plan and written together."""
     from .formats.pdf import QuizOptions, render_quiz
-    from .select import plan_quiz
+    from .select import BlueprintError, filter_title, plan_quiz
 
     _epoch_ok(epoch)
+    blueprint = quiz_blueprint(request)
     loaded = require_loaded(bank_path, sources=sources)
     bank = loaded.bank
     assert bank is not None
@@ -312,9 +346,15 @@ def quiz(
         if request.out.suffix.lower() == ".pdf"
         else request.out.with_name(request.out.name + ".pdf")
     )
-    plan = plan_quiz(selected, count=request.count, versions=request.versions, seed=request.seed)
+    try:
+        plan = plan_quiz(
+            selected, count=request.count, versions=request.versions, seed=request.seed, blueprint=blueprint
+        )
+    except BlueprintError as e:
+        raise UsageError(str(e)) from None
+    narrowed = filter_title(bank, filters)
     options = QuizOptions(
-        title=request.title or bank.title,
+        title=request.title or (f"{bank.title} — {narrowed}" if narrowed else bank.title),
         subtitle=request.subtitle,
         paper=request.paper,
         key=request.key,
@@ -407,10 +447,8 @@ def export(
         else:
             left_out.append(q.id)
             warnings.append(f"left out question '{q.id}' ({q.kind}): {reason}")
-    if strict and left_out:
-        raise UsageError(
-            "\n".join([*warnings, f"{len(left_out)} question(s) left out; nothing written (--strict)"])
-        )
+    if strict and left_out:  # the bank does not fit the format: exit 1, like a strict check
+        raise OutputError("\n".join([*warnings, f"{len(left_out)} question(s) left out under --strict"]))
     if not carried:
         raise UsageError(
             f"{fmt} can carry none of the {len(selected.questions)} selected questions; nothing written"

@@ -250,6 +250,30 @@ def build_cmd(
     default=None,
     help="Also write the quiz plan (ids, option order, correct letters) as JSON, for grade.",
 )
+@click.option(
+    "--mix",
+    metavar="KIND=N,…",
+    default=None,
+    help="Exact questions per kind, e.g. mcq=12,truefalse=4,cloze=4 (kinds not named: none).",
+)
+@click.option(
+    "--difficulty-mix",
+    metavar="LEVEL=N,…",
+    default=None,
+    help="Exact questions per difficulty, e.g. easy=6,medium=8,hard=6.",
+)
+@click.option(
+    "--topic-mix",
+    metavar="TOPIC=N,…",
+    default=None,
+    help="Exact questions per topic, e.g. testing=5,drugs=5.",
+)
+@click.option(
+    "--blueprint",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML or JSON file with count and maps kinds, difficulties, topics (the --*-mix options replace its maps).",
+)
 @SOURCES_OPT
 @filter_options
 def quiz_cmd(
@@ -265,11 +289,20 @@ def quiz_cmd(
     answer_sheet: bool,
     duplex: bool,
     plan_path: Path | None,
+    mix: str | None,
+    difficulty_mix: str | None,
+    topic_mix: str | None,
+    blueprint: Path | None,
     sources: Path | None,
     **filters: tuple[str, ...],
 ) -> None:
     """Write a printable quiz PDF in seeded versions, with an answer key that is
-    rendered from the same plan as the quiz, so the two cannot drift."""
+    rendered from the same plan as the quiz, so the two cannot drift.
+
+    A quiz holds at most one question of each family (the items that ask one fact). With
+    --mix, --difficulty-mix, --topic-mix or --blueprint its counts are met exactly, the
+    seed choosing which questions, or nothing is written and the message says which count
+    cannot be met and why (exit status 2). Each mix must sum to --count (or sets it)."""
     request = api.QuizRequest(
         out=out,
         count=count,
@@ -282,6 +315,10 @@ def quiz_cmd(
         answer_sheet=answer_sheet,
         duplex=duplex,
         plan_path=plan_path,
+        mix=mix,
+        difficulty_mix=difficulty_mix,
+        topic_mix=topic_mix,
+        blueprint=blueprint,
     )
     epoch = source_date_epoch()
     calling(lambda: api.quiz(bank, request, sources=sources, filters=make_filters(**filters), epoch=epoch))
@@ -449,9 +486,16 @@ def grade_cmd(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
 )
-def stats_cmd(bank: Path, sources: Path | None, uncited: bool, fmt: str) -> None:
+@click.option(
+    "--results",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of graded classes (grade --results): also warn on the questions they flag.",
+)
+def stats_cmd(bank: Path, sources: Path | None, uncited: bool, fmt: str, results: Path | None) -> None:
     """Counts by topic, kind, difficulty and source, the answer-position spread, lint
-    totals, and how much of each source text the quotes cover."""
+    totals, and how much of each source text the quotes cover; with --results, the
+    questions graded classes flag (on standard error)."""
     from .stats import bank_stats, render_stats
 
     try:
@@ -462,6 +506,12 @@ def stats_cmd(bank: Path, sources: Path | None, uncited: bool, fmt: str) -> None
     assert loaded.bank is not None and loaded.sources_dir is not None
     stats = bank_stats(loaded.bank, sources_dir=loaded.sources_dir, uncited=uncited)
     click.echo(render_stats(stats, fmt), nl=False)
+    if results is not None:
+        from .grade import results_diagnostics
+
+        print_diagnostics(
+            results_diagnostics(loaded.bank, results, display=str(bank)), None, "concise", err=True
+        )
 
 
 def run() -> NoReturn:
