@@ -45,6 +45,8 @@ _EXPECTED = {
     "object": "a mapping",
     "array": "a list",
 }
+# C0 and C1 controls but tab, line feed and carriage return; lone surrogates; U+FFFE/U+FFFF
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]").search
 _PATTERN_HINTS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "kebab-case: lowercase letters and digits joined by single hyphens",
     "^W[0-9]{3}$": "a lint code such as 'W302'",
@@ -216,6 +218,15 @@ class SchemaChecker:
                     report(node, "E104", f"{what} is {value}; expected {least} to {most}")
                 return
             if not isinstance(value, str):
+                return
+            bad = _UNPRINTABLE(value)
+            if bad is not None:  # written as an escape ("\x07"): no output can carry it
+                what = _what(label, context)
+                report(
+                    node,
+                    "E109",
+                    f"{what} holds U+{ord(bad.group()):04X}, a control character no output can carry",
+                )
                 return
             if low is not None and len(value.strip()) < low:
                 report(node, "E108", f"{_what(label, context)} is empty")

@@ -317,3 +317,16 @@ def test_positions_are_right_whatever_the_line_endings(write_bank: Callable[...,
     line = DEMO.splitlines().index("    topic: relapse") + 1
     assert f"questions.yaml:{line}:12: error[E202] unknown topic 'relapes'" in result.output
     assert f"{line} |     topic: relapes\n" in result.output
+
+
+def test_an_escaped_control_character_is_refused_since_no_output_can_carry_it(
+    write_bank: Callable[..., Path],
+) -> None:
+    bank = write_bank(
+        DEMO.replace("explain: It is a 185-kd membrane glycoprotein.", 'explain: "185-kd\\x07"')
+    )
+    assert_clean_failure(
+        cli("check", str(bank)),
+        1,
+        "error[E109] 'explain' in question 'drugs-her2-protein-size' holds U+0007, a control character no output can carry",
+    )
