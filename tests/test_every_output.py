@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
