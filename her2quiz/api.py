@@ -258,7 +258,7 @@ def build(
             from .formats.pdf import QuizOptions, render_quiz
             from .select import plan_quiz
 
-            plan = plan_quiz(selected, count=None, versions=1, seed=1)
+            plan = plan_quiz(selected, count=None, versions=1, seed=1, apart=False)  # the whole bank: a reference copy
             rendered = render_quiz(
                 selected, plan, out / f"{bank.id}-quiz.pdf", QuizOptions(title=bank.title, epoch=epoch)
             )

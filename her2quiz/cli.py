@@ -213,7 +213,7 @@ def build_cmd(
     "--count",
     type=click.IntRange(1, 100_000),
     default=None,
-    help="Questions per version [default: all selected].",
+    help="Questions per version [default: all selected, one per family].",
 )
 @click.option(
     "--versions", type=click.IntRange(1, 26), default=1, show_default=True, help="Versions A, B, … (1-26)."
@@ -242,7 +242,11 @@ def build_cmd(
     help="separate: NAME-key.pdf beside the quiz; appended: after the quiz; none.",
 )
 @click.option("--answer-sheet", is_flag=True, help="Add a bubble-grid answer sheet per version.")
-@click.option("--duplex", is_flag=True, help="Start every version on an odd page (two-sided printing).")
+@click.option(
+    "--duplex",
+    is_flag=True,
+    help="Two-sided printing: every version, and each answer sheet, starts on a sheet of its own.",
+)
 @click.option(
     "--plan",
     "plan_path",

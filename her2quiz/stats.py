@@ -70,6 +70,11 @@ class Stats:
     allowed: dict[str, int]
     coverage: list[Coverage]
     uncited_listed: bool
+    sources: dict[str, dict[str, str | None]] = field(default_factory=dict)  # key -> date, status
+    families: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # key -> ids, kinds
+    unfamilied: int = 0  # questions without a family (each its own)
+    vignettes: int = 0  # questions tagged "vignette"
+    context_notes: int = 0  # questions with a "Since then" context note
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,7 +106,26 @@ def bank_stats(bank: Bank, *, sources_dir: Path, uncited: bool) -> Stats:
         allowed=dict(sorted(result.allowed.items())),
         coverage=coverage(bank, sources_dir, keep_uncited=uncited),
         uncited_listed=uncited,
+        sources={key: {"date": s.date, "status": s.status} for key, s in bank.sources.items()},
+        families=families(bank),
+        unfamilied=sum(q.family is None for q in bank.questions),
+        vignettes=sum(VIGNETTE in q.tags for q in bank.questions),
+        context_notes=sum(q.context is not None for q in bank.questions),
     )
+
+
+VIGNETTE = "vignette"  # the tag of a clinical vignette (a patient, the findings, one question)
+
+
+def families(bank: Bank) -> dict[str, dict[str, list[str]]]:
+    """Each family the bank names, in order of first use: its questions and their kinds."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for q in bank.questions:
+        if q.family is not None:
+            entry = found.setdefault(q.family, {"ids": [], "kinds": []})
+            entry["ids"].append(q.id)
+            entry["kinds"].append(q.kind)
+    return found
 
 
 Table = dict[str, dict[str, int]]
@@ -140,7 +164,7 @@ def answer_positions(bank: Bank) -> tuple[dict[str, dict[str, int]], str]:
                 counts[q.kind].update(chr(ord("A") + i) for i, o in enumerate(q.options()) if o.correct)
         basis = "bank order (answers listed first; the quiz shuffles them)"
     else:
-        plan = plan_quiz(bank, count=None, versions=1, seed=1)
+        plan = plan_quiz(bank, count=None, versions=1, seed=1, apart=False)
         for item in plan.versions[0].items:
             if item.kind in counts:
                 counts[item.kind].update(item.correct)
@@ -286,6 +310,7 @@ def _sections(stats: Stats, *, markdown: bool) -> list[str]:
         "",
     ]
     out += [f"{head}By source", "", *_table("source", stats.by_source, ["questions", "quotes"], markdown), ""]
+    out += _bank_content(stats, markdown)
     out += [f"{head}Answer positions (mcq and multi; {stats.positions_basis})", ""]
     if stats.positions:
         letters = list(next(iter(stats.positions.values())))
@@ -309,10 +334,40 @@ def _sections(stats: Stats, *, markdown: bool) -> list[str]:
     return out
 
 
+def _bank_content(stats: Stats, markdown: bool) -> list[str]:
+    """Sources with their dates, the families, and the counts of vignettes and context notes."""
+    head, item = ("## ", "- ") if markdown else ("", "")
+    dated = {key: {c: v or "-" for c, v in row.items()} for key, row in stats.sources.items()}
+    families = {
+        family: {"questions": ", ".join(f"{i} ({k})" for i, k in zip(e["ids"], e["kinds"], strict=True))}
+        for family, e in stats.families.items()
+    }
+    return [
+        f"{head}Sources: when written, and their status",
+        "",
+        *_table("source", dated, ["date", "status"], markdown, left=True),
+        "",
+        f"{head}Families ({len(stats.families)}; {stats.unfamilied} questions in none)",
+        "",
+        *(_table("family", families, ["questions"], markdown, left=True) if families else ["none"]),
+        "",
+        f"{item}clinical vignettes (tag '{VIGNETTE}'): {stats.vignettes}",
+        f'{item}questions with a context note ("Since then"): {stats.context_notes}',
+        "",
+    ]
+
+
 def _table(
-    corner: str, rows: dict[str, dict[str, Any]], columns: Sequence[str], markdown: bool, total: bool = False
+    corner: str,
+    rows: dict[str, dict[str, Any]],
+    columns: Sequence[str],
+    markdown: bool,
+    total: bool = False,
+    *,
+    left: bool = False,
 ) -> list[str]:
-    """Rows of cells, aligned for a terminal or as a Markdown table; ``total`` adds a column and a row."""
+    """Rows of cells, aligned for a terminal or as a Markdown table; ``total`` adds a column and
+    a row; ``left`` aligns every column left (text, not numbers)."""
     cells = [[corner, *columns, *(["total"] if total else [])]]
     for name, row in rows.items():
         values = [row.get(c, 0) for c in columns]
@@ -322,11 +377,15 @@ def _table(
         cells.append(["total", *map(str, sums), str(sum(sums))])
     if markdown:
         lines = ["| " + " | ".join(r) + " |" for r in cells]
-        lines.insert(1, "|" + "|".join("---" if i == 0 else "--:" for i in range(len(cells[0]))) + "|")
+        lines.insert(
+            1, "|" + "|".join("---" if i == 0 or left else "--:" for i in range(len(cells[0]))) + "|"
+        )
         return lines
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
     return [
-        "  ".join(_pad(c, w, i) for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+        "  ".join(
+            _pad(c, w, 0 if left else i) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
         for r in cells
     ]
 

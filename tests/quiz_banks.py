@@ -1,5 +1,10 @@
 """Generated banks for the quiz tests: n questions of every kind, each text unique and
-easy to find in a PDF's text ("Stem 007", "Right 007", …). Quotes are from the demo source."""
+easy to find in a PDF's text ("Stem 007", "Right 007", …). Quotes are from the demo source.
+
+With ``families=k`` question i belongs to family ``fact-{i % k}`` (so families cross topics,
+kinds and difficulties); with ``extras=True`` the source has a date and a status, every
+fourth question a context note ("Since then: Later 004.") and written answers accepted
+alternatives ("Basic 005 alt")."""
 
 from __future__ import annotations
 
@@ -13,11 +18,12 @@ from her2quiz.bank import Bank
 
 SOURCES = Path(__file__).parent / "fixtures" / "sources"
 QUOTE = "early peak of relapses in the first 4 years after surgery"
+CONTEXT_QUOTE = "Some experts recommend FISH as the primary testing modality"
 TOPICS = {"relapse": "Relapse timing", "testing": "Testing methods", "drugs": "Drug mechanisms"}
 LEVELS = ("easy", "medium", "hard")
 
 
-def question(i: int, topic: str) -> dict[str, object]:
+def question(i: int, topic: str, *, families: int = 0, extras: bool = False) -> dict[str, object]:
     """Question i (1-based): the kind cycles mcq, multi, truefalse, cloze, basic."""
     n = f"{i:03d}"
     common: dict[str, object] = {
@@ -44,19 +50,41 @@ def question(i: int, topic: str) -> dict[str, object]:
         body = {"statement": f"Stem {n}: this is {'true' if i % 2 else 'false'}.", "answer": bool(i % 2)}
     elif kind == "cloze":
         body = {"text": f"Stem {n}: alpha is {{{{c1::Alpha {n}}}}} and beta {{{{c2::Beta {n}::hint}}}}."}
+        if extras:
+            body["accept"] = {f"Alpha {n}": [f"Alpha {n} alt", f"alpha-{n}"]}
     else:
         body = {"stem": f"Stem {n}: what is it?", "answer": f"Basic {n}"}
-    return {**common, "kind": kind, **body}
+        if extras:
+            body["accept"] = [f"Basic {n} alt"]
+    if families:
+        common["family"] = f"fact-{i % families}"
+    if extras and i % 4 == 0:
+        common["context"] = {"text": f"Later {n}.", "cite": [{"source": "demo", "quote": CONTEXT_QUOTE}]}
+    return {"id": common.pop("id"), "kind": kind, **common, **body}
 
 
-def bank_text(n: int, *, extra: list[dict[str, object]] = (), title: str = "Generated bank") -> str:
+def bank_text(
+    n: int,
+    *,
+    extra: list[dict[str, object]] = (),
+    title: str = "Generated bank",
+    families: int = 0,
+    extras: bool = False,
+) -> str:
     """A valid bank of n generated questions (topics in turn), plus ``extra`` questions."""
     topics = list(TOPICS)
+    source: dict[str, str] = {"cite": "Demo source for the her2quiz test suite (2026).", "file": "demo.txt"}
+    if extras:
+        source |= {"date": "2026-03", "status": "pending human review"}
     data = {
         "bank": {"id": "gen", "title": title, "deck": "Generated"},
         "topics": TOPICS,
-        "sources": {"demo": {"cite": "Demo source for the her2quiz test suite (2026).", "file": "demo.txt"}},
-        "questions": [question(i, topics[(i - 1) % len(topics)]) for i in range(1, n + 1)] + list(extra),
+        "sources": {"demo": source},
+        "questions": [
+            question(i, topics[(i - 1) % len(topics)], families=families, extras=extras)
+            for i in range(1, n + 1)
+        ]
+        + list(extra),
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
 

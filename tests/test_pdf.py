@@ -153,8 +153,8 @@ def test_key_follows_number_order_and_matches_the_plan(quiz20) -> None:
     for version in plan.versions:
         mine = pages_of(key, f"Answer key · Version {version.label}")
         text = " ".join(key[i] for i in mine)
-        assert f"Version {version.label} 1. " in text
-        pos = 0
+        assert f"Version {version.label}: answers explained 1. " in text
+        pos = text.index("answers explained")
         for item in version.items:
             pos = text.index(key_entry(item), pos)
             n = item.id[-3:]
@@ -196,11 +196,14 @@ def test_answer_sheets_and_marking_grids(bank20: Bank, tmp_path: Path) -> None:
     pages, key = texts(out.paths[0]), texts(out.paths[1])
     for version in plan.versions:
         sheet = pages[pages_of(pages, f"Version {version.label}")[-1]]
-        assert f"Version {version.label} Answer sheet Name Class Date" in sheet
+        assert f"Version {version.label} Answer sheet Score / {version.points} Name Class Date" in sheet
         for item in version.items:
             cells = " ".join(LETTERS[: len(item.options)]) if item.options else "written answer"
             assert f"{item.number} {cells}" in sheet
-        assert any(f"Marking grid, version {version.label}" in page for page in key)
+        grid = next(page for page in key if f"Version {version.label} Marking grid" in page)
+        for item in version.items:
+            cells = " ".join(LETTERS[: len(item.options)]) if item.options else "; ".join(item.answers)
+            assert f"{item.number} {cells} {item.points}pt" in grid
     assert "fill its bubble on the answer sheet" in pages[0]
 
 
@@ -252,8 +255,8 @@ def test_special_characters_print_literally(tmp_path: Path) -> None:
     assert f"1. {NASTY} bold and italic?" in quiz[0]
     for option in ("#{1 + 1} $$ \\", "<b>x</b>", "@{}", "a * b * c"):
         assert option in quiz[0]
-    assert "#pagebreak() really $" in key[0]
-    assert "“Special characters print as they are: # $ * < > @ { } \\ &”" in key[0]
+    assert "#pagebreak() really $" in " ".join(key)
+    assert "“Special characters print as they are: # $ * < > @ { } \\ &”" in " ".join(key)
 
 
 def test_two_hundred_questions(tmp_path: Path) -> None:
@@ -418,7 +421,8 @@ def test_instructions_name_only_the_kinds_in_the_quiz(bank20: Bank) -> None:
     assert lines == [
         "Answer all 20 questions.",
         "Choose the one best answer and fill its bubble on the answer sheet.",
-        "Select all that apply: mark every correct option on the answer sheet.",
+        "Select all that apply: mark every correct option on the answer sheet. "
+        "It scores only when exactly the correct options are marked.",
         "Write the missing words in the numbered blanks.",
         "Write a short answer on the lines.",
     ]
@@ -449,3 +453,146 @@ def test_any_ascii_text_prints_as_it_is(bank20: Bank, tmp_path: Path, stem: str)
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T", key="none"))
     assert f"1. {' '.join(markup.plain(stem).split())}" in texts(out.paths[0])[0]
+
+
+# -- the key for fast marking ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bank, Plan, list[str], list[str], Path]:
+    """2 versions of 15 questions with answer sheets, context notes, dates and accepted
+    alternatives: (bank, plan, quiz pages, key pages, quiz path)."""
+    folder = tmp_path_factory.mktemp("marked")
+    bank = load(folder / "bank", bank_text(24, extras=True))
+    plan = plan_quiz(bank, count=15, versions=2, seed=2)
+    out = folder / "quiz.pdf"
+    write_quiz(bank, plan, out, QuizOptions(title="Marking", answer_sheet=True))
+    return bank, plan, texts(out), texts(key_path(out)), out
+
+
+def marking_entry(item: PlanItem) -> str:
+    """A row of the marking page: number, answer, points."""
+    if item.options:
+        rule = " (all of these, no other)" if item.kind == "multi" else ""
+        return f"{item.number} {', '.join(item.correct)}{rule} {item.points}"
+    parts = []
+    for i, (answer, accepted) in enumerate(zip(item.answers, item.accepted, strict=True), start=1):
+        also = f" also: {'; '.join(accepted)}" if accepted else ""
+        parts.append((f"({i}) " if len(item.answers) > 1 else "") + answer + also)
+    return f"{item.number} {' '.join(parts)} {item.points}"
+
+
+def test_the_marking_page_gives_every_numbers_answer_and_points(marked) -> None:
+    bank, plan, _, key, _ = marked
+    for version in plan.versions:
+        page = next(p for p in key if f"Version {version.label}: marking" in p)
+        pos = page.index("No. Answer Points")
+        for item in version.items:
+            pos = page.index(marking_entry(item), pos)
+            q = bank.question(item.id)
+            assert item.points == q.worth
+        total = sum(bank.question(item.id).worth for item in version.items)
+        assert page.index(f"Total {total}", pos) > pos and total == version.points
+        assert (
+            "all or nothing. The item scores its points only when every correct box and no other is marked"
+            in page
+        )
+        assert "Fill in the blanks: 1 point per blank" in page
+    accepted = [a for v in plan.versions for item in v.items for alt in item.accepted for a in alt]
+    assert accepted, "the sample holds accepted alternatives"
+
+
+def test_the_score_box_shows_each_versions_total(marked) -> None:
+    _, plan, pages, _, _ = marked
+    for version in plan.versions:
+        sheet = pages[pages_of(pages, f"Version {version.label}")[-1]]
+        assert f"Answer sheet Score / {version.points} " in sheet
+        assert "For square boxes, fill every correct one (all or nothing)." in sheet
+
+
+def bubbles(path: Path, index: int) -> list[tuple[str, float, float]]:
+    """The lettered bubbles of a page: each letter and where it is drawn (x, y in points)."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if len(text.strip()) == 1 and text.strip() in LETTERS:
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), round(x, 2), round(y, 2)))
+
+    PdfReader(path).pages[index].extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_marking_grid_lies_exactly_over_the_answer_sheet(marked) -> None:
+    _, plan, pages, key, out = marked
+    for version in plan.versions:
+        sheet_page = pages_of(pages, f"Version {version.label}")[-1]
+        grid_page = next(i for i, p in enumerate(key) if f"Version {version.label} Marking grid" in p)
+        sheet, grid = bubbles(out, sheet_page), bubbles(key_path(out), grid_page)
+        expected = sum(len(item.options) for item in version.items)
+        assert len(sheet) == expected and sheet == grid, version.label
+
+
+def test_the_key_shows_the_context_apart_from_the_explanation_and_dated_sources(marked) -> None:
+    bank, plan, _, key, _ = marked
+    text = " ".join(key)
+    noted = [q for q in bank.questions if q.context is not None and q.id in plan.ids]
+    assert noted
+    for q in noted:
+        n = q.id[-3:]
+        entry = text[text.index(f"Explanation {n}.") :]
+        since = entry.index(f"Since then: Later {n}.")
+        assert since > entry.index("Source: demo (2026-03) — “early peak of relapses")
+        assert entry.index("Source: demo (2026-03) — “Some experts recommend FISH", since) > since
+    assert "demo Demo source for the her2quiz test suite (2026). (2026-03; pending human review)" in text
+
+
+def test_the_explained_key_gives_the_accepted_alternatives_too(marked) -> None:
+    _, plan, _, key, _ = marked
+    for version in plan.versions:
+        text = " ".join(key[i] for i in pages_of(key, f"Answer key · Version {version.label}"))
+        text = text[text.index("answers explained") :]
+        written = [item for item in version.items if item.kind == "basic"]
+        assert written
+        for item in written:
+            assert f"{item.number}. {item.answers[0]} also: {'; '.join(item.accepted[0])}" in text
+
+
+def test_a_grid_of_several_pages_lies_over_its_sheet_page_by_page(tmp_path: Path) -> None:
+    bank = load(tmp_path / "bank", bank_text(100))
+    plan = plan_quiz(bank, count=100, versions=1, seed=1)
+    out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="Overlay", answer_sheet=True))
+    pages, key = texts(out.paths[0]), texts(out.paths[1])
+    first_sheet = next(i for i, p in enumerate(pages) if "Answer sheet" in p)
+    first_grid = next(i for i, p in enumerate(key) if "Marking grid" in p)
+    sheets = range(first_sheet, len(pages))  # the sheet ends the version
+    grids = range(first_grid, first_grid + len(sheets))
+    assert len(sheets) == 2  # 100 rows take two pages
+    assert "answers explained" in key[grids[-1] + 1] and "Stem" not in pages[sheets[-1]]
+    found = 0
+    for sheet, grid in zip(sheets, grids, strict=True):
+        on_sheet = bubbles(out.paths[0], sheet)
+        assert on_sheet == bubbles(out.paths[1], grid) and on_sheet
+        found += len(on_sheet)
+    assert found == sum(len(item.options) for item in plan.versions[0].items)
+
+
+def test_duplex_puts_each_answer_sheet_on_its_own_sheet_of_paper(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=4, versions=2, seed=1)  # one page of questions per version
+    options = QuizOptions(title="T", duplex=True, answer_sheet=True, key="none")
+    pages = texts(write_quiz(bank20, plan, tmp_path / "q.pdf", options).paths[0])
+    for version in plan.versions:
+        mine = pages_of(pages, f"Version {version.label}")
+        sheet = next(i for i in mine if "Answer sheet" in pages[i])
+        assert sheet % 2 == 0  # a front side (0-based even: page 1, 3, …)
+        assert pages[sheet - 1] == ""  # the blank back of the question page before it
+        assert "Stem" not in pages[sheet] and "Answer sheet" not in pages[sheet - 2]
+    assert len(pages) == 7  # A, blank, sheet A, blank, B, blank, sheet B
+
+
+def test_a_single_sided_answer_sheet_follows_the_questions(bank20: Bank, tmp_path: Path) -> None:
+    plan = plan_quiz(bank20, count=4, versions=1, seed=1)
+    options = QuizOptions(title="T", answer_sheet=True, key="none")
+    pages = texts(write_quiz(bank20, plan, tmp_path / "q.pdf", options).paths[0])
+    assert len(pages) == 2 and "Answer sheet" in pages[1] and "Stem" not in pages[1]

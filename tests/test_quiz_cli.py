@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def test_appended_key_and_answer_sheet(demo_bank: Path, tmp_path: Path) -> None:
     assert result.stdout == f"wrote {out}\n"
     pages = page_texts(out)
     assert any("Answer sheet" in p for p in pages)
-    assert any("Marking grid, version A" in p for p in pages)
+    assert any("Version A Marking grid" in p for p in pages)
     first_key = next(i for i, p in enumerate(pages) if "Answer key · Version A · page 1" in p)
     assert first_key % 2 == 0
 
@@ -147,3 +148,89 @@ def test_build_writes_the_whole_bank_as_a_quiz(demo_bank: Path, tmp_path: Path) 
     assert f"wrote {out / 'demo-quiz.pdf'}\nwrote {out / 'demo-quiz-key.pdf'}\n" in result.stdout
     pages = page_texts(out / "demo-quiz.pdf")
     assert pages[0].startswith("Demo bank Version A") and "Answer all 5 questions." in pages[0]
+
+
+# -- blueprints ----------------------------------------------------------------------------
+
+
+def plan_counts(bank_path: Path, plan_path: Path) -> list[tuple[Counter[str], Counter[str], Counter[str]]]:
+    """Per version: the counts per kind, difficulty and topic of the questions the plan holds."""
+    bank = require_bank(bank_path)
+    out = []
+    for version in json.loads(plan_path.read_text(encoding="utf-8"))["versions"]:
+        questions = [bank.question(item["id"]) for item in version["items"]]
+        assert len({q.family for q in questions}) == len(questions)  # one per family
+        out.append(
+            (
+                Counter(q.kind for q in questions),
+                Counter(q.difficulty for q in questions),
+                Counter(q.topic for q in questions),
+            )
+        )
+    return out
+
+
+def test_quiz_meets_the_mixes_it_is_given(tmp_path: Path) -> None:
+    bank = write(tmp_path, bank_text(60, families=30))
+    plan_path = tmp_path / "plan.json"
+    result = run(str(bank), "-o", str(tmp_path / "q"), "--mix", "mcq=4,multi=2,truefalse=2,cloze=2",
+                 "--difficulty-mix", "easy=3,medium=4,hard=3", "--topic-mix", "relapse=4,testing=3,drugs=3",
+                 "--versions", "2", "--plan", str(plan_path), "--key", "none")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {tmp_path / 'q.pdf'}\nwrote {plan_path}\n"
+    for kinds, levels, topics in plan_counts(bank, plan_path):
+        assert kinds == {"mcq": 4, "multi": 2, "truefalse": 2, "cloze": 2}
+        assert levels == {"easy": 3, "medium": 4, "hard": 3}
+        assert topics == {"relapse": 4, "testing": 3, "drugs": 3}
+
+
+def test_quiz_reads_a_blueprint_file_and_the_options_replace_its_maps(tmp_path: Path) -> None:
+    bank = write(tmp_path, bank_text(60, families=30))
+    blueprint = tmp_path / "blueprint.json"
+    blueprint.write_text('{"count": 6, "kinds": {"mcq": 6}, "difficulties": {"easy": 2, "hard": 4}}')
+    plan_path = tmp_path / "plan.json"
+    result = run(str(bank), "-o", str(tmp_path / "q.pdf"), "--blueprint", str(blueprint),
+                 "--mix", "mcq=3,basic=3", "--plan", str(plan_path), "--key", "none")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [(kinds, levels, _)] = plan_counts(bank, plan_path)
+    assert kinds == {"mcq": 3, "basic": 3} and levels == {"easy": 2, "hard": 4}
+
+
+def test_an_unmeetable_mix_is_refused_with_its_reason_and_writes_nothing(tmp_path: Path) -> None:
+    bank = write(tmp_path, bank_text(20))
+    result = run(
+        str(bank), "-o", str(tmp_path / "q.pdf"), "--mix", "mcq=8", "--plan", str(tmp_path / "p.json")
+    )
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: kind mcq=8 cannot be met: the selected questions hold only 4 mcq questions\n"
+    )
+    result = run(str(bank), "-o", str(tmp_path / "q.pdf"), "--mix", "mcq=2", "--count", "3")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: the kind mix (mcq=2) sums to 2 questions, not 3; every mix must add up to the number of questions\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["questions.yaml", "sources"]
+
+
+def test_a_bad_blueprint_file_is_refused_at_its_place(tmp_path: Path) -> None:
+    bank = write(tmp_path, bank_text(20))
+    blueprint = tmp_path / "b.yaml"
+    blueprint.write_text("kinds:\n  mcq: 2\n  cloze: two\n", encoding="utf-8")
+    result = run(str(bank), "-o", str(tmp_path / "q.pdf"), "--blueprint", str(blueprint))
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"Error: {blueprint}:3:10: 'kinds: cloze' must be a whole number from 0, not two\n"
+    )
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_the_title_names_the_filter(tmp_path: Path) -> None:
+    bank = write(tmp_path, bank_text(20, title="HER2 in breast cancer"))
+    out = tmp_path / "q.pdf"
+    result = run(str(bank), "-o", str(out), "--topic", "testing", "--key", "none")
+    assert result.exit_code == 0, result.output
+    assert page_texts(out)[0].startswith("HER2 in breast cancer — Testing methods Version A")
+    assert PdfReader(out).metadata.title == "HER2 in breast cancer — Testing methods"
+    result = run(str(bank), "-o", str(out), "--topic", "testing", "--title", "Mock exam", "--key", "none")
+    assert page_texts(out)[0].startswith("Mock exam Version A")

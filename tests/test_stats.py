@@ -167,6 +167,14 @@ def small_stats(*, uncited: bool) -> Stats:
         allowed={"W330": 2},
         coverage=[Coverage("demo", "demo.txt", 4, 3, ["Page debris."] if uncited else [])],
         uncited_listed=uncited,
+        sources={
+            "demo": {"date": "2025-10", "status": "pending human review"},
+            "old": {"date": None, "status": None},
+        },
+        families={"peak": {"ids": ["drugs-a", "drugs-b"], "kinds": ["mcq", "mcq"]}},
+        unfamilied=1,
+        vignettes=1,
+        context_notes=2,
     )
 
 
@@ -192,6 +200,20 @@ def test_text_output() -> None:
         "\n"
         "source  questions  quotes\n"
         "demo            3       4\n"
+        "\n"
+        "Sources: when written, and their status\n"
+        "\n"
+        "source  date     status\n"
+        "demo    2025-10  pending human review\n"
+        "old     -        -\n"
+        "\n"
+        "Families (1; 1 questions in none)\n"
+        "\n"
+        "family  questions\n"
+        "peak    drugs-a (mcq), drugs-b (mcq)\n"
+        "\n"
+        "clinical vignettes (tag 'vignette'): 1\n"
+        'questions with a context note ("Since then"): 2\n'
         "\n"
         "Answer positions (mcq and multi; quiz plan, version A, seed 1)\n"
         "\n"
@@ -222,6 +244,9 @@ def test_markdown_output_has_tables_and_a_list() -> None:
         "# Demo: 3 questions\n\n## By topic and kind\n\n| topic | mcq | cloze | total |\n|---|--:|--:|--:|\n"
     )
     assert "| W330 | 0 | 2 |\n" in out
+    assert "| family | questions |\n|---|---|\n| peak | drugs-a (mcq), drugs-b (mcq) |\n" in out
+    assert "| demo | 2025-10 | pending human review |\n" in out
+    assert "- clinical vignettes (tag 'vignette'): 1\n" in out
     assert out.endswith("## Uncited sentences\n\n- demo: Page debris.\n")
 
 
@@ -232,6 +257,9 @@ def test_json_output() -> None:
     ]
     assert data["positions"] == {"mcq": {"A": 1, "B": 1}}
     assert data["lint"] == {"W312": 1}
+    assert data["families"] == {"peak": {"ids": ["drugs-a", "drugs-b"], "kinds": ["mcq", "mcq"]}}
+    assert data["sources"]["demo"] == {"date": "2025-10", "status": "pending human review"}
+    assert (data["unfamilied"], data["vignettes"], data["context_notes"]) == (1, 1, 2)
 
 
 def test_the_stats_command_lists_uncited_sentences() -> None:
@@ -244,3 +272,36 @@ def test_the_stats_command_lists_uncited_sentences() -> None:
         "- demo: Lapatinib is a small molecule dual tyrosine kinase inhibitor of HER1/HER2.\n"
         in result.output
     )
+
+
+def test_families_sources_vignettes_and_context_notes_of_a_bank(tmp_path: Path) -> None:
+    from quiz_banks import bank_text, load
+
+    text = bank_text(12, families=5, extras=True).replace(
+        "  difficulty: medium\n", "  difficulty: medium\n  tags: [vignette]\n"
+    )
+    bank = load(tmp_path, text)
+    stats = bank_stats(bank, sources_dir=tmp_path / "sources", uncited=False)
+    expected: dict[str, dict[str, list[str]]] = {}
+    for q in bank.questions:
+        entry = expected.setdefault(f"fact-{int(q.id[-3:]) % 5}", {"ids": [], "kinds": []})
+        entry["ids"].append(q.id)
+        entry["kinds"].append(q.kind)
+    assert stats.families == expected and list(stats.families) == [
+        "fact-1",
+        "fact-2",
+        "fact-3",
+        "fact-4",
+        "fact-0",
+    ]
+    assert stats.families["fact-1"] == {
+        "ids": ["relapse-q001", "drugs-q006", "testing-q011"],
+        "kinds": ["mcq", "mcq", "mcq"],
+    }
+    assert stats.unfamilied == 0
+    assert (
+        stats.vignettes == sum("vignette" in q.tags for q in bank.questions) == 4
+    )  # questions 3, 4, 5 and 12: the medium ones
+    assert stats.context_notes == 3  # questions 4, 8, 12
+    assert stats.sources == {"demo": {"date": "2026-03", "status": "pending human review"}}
+    assert "fact-1  relapse-q001 (mcq), drugs-q006 (mcq), testing-q011 (mcq)\n" in render_stats(stats, "text")

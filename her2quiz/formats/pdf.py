@@ -26,7 +26,7 @@ from typing import Any
 import typst  # this module is imported only by the commands that print
 
 from .. import markup
-from ..bank import DIFFICULTIES, AnyQuestion, Bank, Cloze
+from ..bank import DIFFICULTIES, AnyQuestion, Bank, Citation, Cloze, kind_facts
 from ..cloze import deletions
 from ..plan import Plan, PlanItem, PlanVersion
 from . import Job, Rendered
@@ -176,7 +176,8 @@ def quiz_data(bank: Bank, plan: Plan, options: QuizOptions) -> Json:
             "dated": options.epoch is not None,
         },
         "instructions": instructions(questions, answer_sheet=options.answer_sheet),
-        "questions": {q.id: question_data(q) for q in questions},
+        "rules": marking_rules(questions),
+        "questions": {q.id: question_data(q, bank) for q in questions},
         "versions": [version_data(v) for v in plan.versions],
         "concept": concept_sheet(bank, plan),
         "blueprint": blueprint(bank, questions),
@@ -184,16 +185,32 @@ def quiz_data(bank: Bank, plan: Plan, options: QuizOptions) -> Json:
     }
 
 
-def question_data(q: AnyQuestion) -> Json:
+def question_data(q: AnyQuestion, bank: Bank) -> Json:
+    context = q.context
     return {
         "stem": cloze_runs(q.text) if isinstance(q, Cloze) else markup.to_data(q.prompt),
         "explain": markup.to_data(q.explain) if q.explain else None,
-        "cites": [{"source": c.source, "quote": c.quote} for c in q.cite],
+        "cites": [citation_data(c, bank) for c in q.cite],
+        "context": (
+            {"text": markup.to_data(context.text), "cites": [citation_data(c, bank) for c in context.cite]}
+            if context is not None
+            else None
+        ),
     }
 
 
+def citation_data(c: Citation, bank: Bank) -> Json:
+    """A quote with its source's key and date (the sources list gives the status too)."""
+    source = bank.sources.get(c.source)
+    return {"source": c.source, "quote": c.quote, "date": source.date if source is not None else None}
+
+
 def version_data(version: PlanVersion) -> Json:
-    return {"label": version.label, "items": [item_data(item) for item in version.items]}
+    return {
+        "label": version.label,
+        "points": version.points,
+        "items": [item_data(item) for item in version.items],
+    }
 
 
 def item_data(item: PlanItem) -> Json:
@@ -207,6 +224,8 @@ def item_data(item: PlanItem) -> Json:
         ],
         "correct": list(item.correct),
         "answers": [markup.to_data(a) for a in item.answers],
+        "accepted": [[markup.to_data(a) for a in alternatives] for alternatives in item.accepted],
+        "points": item.points,
         "lines": answer_lines(item),
     }
 
@@ -253,12 +272,46 @@ def instructions(questions: list[AnyQuestion], *, answer_sheet: bool) -> list[Js
         lines.append({"marker": "circle", "text": f"Choose the one best answer and {where}."})
     if "multi" in kinds:
         where = " on the answer sheet" if answer_sheet else ""
-        lines.append({"marker": "box", "text": f"Select all that apply: mark every correct option{where}."})
+        lines.append(
+            {
+                "marker": "box",
+                "text": f"Select all that apply: mark every correct option{where}. "
+                "It scores only when exactly the correct options are marked.",
+            }
+        )
     if "cloze" in kinds:
         lines.append({"marker": None, "text": "Write the missing words in the numbered blanks."})
     if "basic" in kinds:
         lines.append({"marker": None, "text": "Write a short answer on the lines."})
     return lines
+
+
+MULTI_RULE = (
+    "Select all that apply (square boxes): all or nothing. The item scores its points only "
+    "when every correct box and no other is marked; no partial credit (as her2quiz grade marks "
+    "by default)."
+)
+
+
+def marking_rules(questions: list[AnyQuestion]) -> list[str]:
+    """How the key assumes each kind in this quiz is marked, one sentence per kind."""
+    kinds = {q.kind for q in questions}
+    rules = []
+    if kinds & {"mcq", "truefalse"}:
+        rules.append(
+            "Single best answer and true or false: the points when the one correct bubble is filled."
+        )
+    if "multi" in kinds:
+        rules.append(MULTI_RULE)
+    if "cloze" in kinds:
+        per = kind_facts("cloze").points
+        rules.append(
+            f"Fill in the blanks: {per} point{'s' * (per != 1)} per blank holding the expected text "
+            "or an accepted alternative."
+        )
+    if "basic" in kinds:
+        rules.append("Short answer: the points for the expected answer or an accepted alternative.")
+    return rules
 
 
 def concept_sheet(bank: Bank, plan: Plan) -> Json:
@@ -295,6 +348,7 @@ def blueprint(bank: Bank, questions: list[AnyQuestion]) -> Json:
 
 
 def cited_sources(bank: Bank, questions: list[AnyQuestion]) -> list[Json]:
-    """The sources the quiz cites, in the bank's order, with their full citation."""
-    cited = {c.source for q in questions for c in q.cite}
-    return [{"key": key, "cite": s.cite} for key, s in bank.sources.items() if key in cited]
+    """The sources the quiz cites (context notes' too), in the bank's order, with their full
+    citation, date and status."""
+    cited = {c.source for q in questions for c in q.citations()}
+    return [{"key": key, "cite": s.dated} for key, s in bank.sources.items() if key in cited]
