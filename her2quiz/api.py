@@ -258,7 +258,8 @@ def build(
             from .formats.pdf import QuizOptions, render_quiz
             from .select import plan_quiz
 
-            plan = plan_quiz(selected, count=None, versions=1, seed=1, apart=False)  # the whole bank: a reference copy
+            # the whole bank, every question: a reference copy, not a paper to sit
+            plan = plan_quiz(selected, count=None, versions=1, seed=1, apart=False)
             rendered = render_quiz(
                 selected, plan, out / f"{bank.id}-quiz.pdf", QuizOptions(title=bank.title, epoch=epoch)
             )
