@@ -69,11 +69,29 @@ def filter_bank(bank: Bank, filters: Filters) -> Bank:
     Raises FilterError, listing every unknown value, when a filter names something the
     bank does not have.
     """
+    filters = _as_spelt_in(bank, filters)
     problems = _filter_problems(bank, filters)
     if problems:
         raise FilterError("\n".join(problems))
     kept = tuple(q for q in bank.questions if _matches(q, filters))
     return replace(bank, questions=kept)
+
+
+def _as_spelt_in(bank: Bank, f: Filters) -> Filters:
+    """The filters with each value spelt as the bank spells it: values match whatever
+    their case (``--topic Testing``, ``--kind MCQ``)."""
+
+    def spelt(values: tuple[str, ...], known: Iterable[str]) -> tuple[str, ...]:
+        by_fold = {k.casefold(): k for k in known}
+        return tuple(by_fold.get(v.casefold(), v) for v in values)
+
+    return Filters(
+        topics=spelt(f.topics, bank.topics),
+        kinds=spelt(f.kinds, KINDS),
+        difficulties=spelt(f.difficulties, DIFFICULTIES),
+        tags=spelt(f.tags, {t for q in bank.questions for t in q.tags}),
+        ids=spelt(f.ids, (q.id for q in bank.questions)),
+    )
 
 
 def _matches(q: AnyQuestion, f: Filters) -> bool:

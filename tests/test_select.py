@@ -96,8 +96,8 @@ def test_filtered_bank_keeps_the_rest(demo: Bank) -> None:
             "expected one of 'mcq', 'multi', 'truefalse', 'cloze' or 'basic'",
         ),
         (
-            Filters(difficulties=("Hard",)),
-            "unknown difficulty 'Hard' (did you mean 'hard'?); expected one of 'easy', 'medium' or 'hard'",
+            Filters(difficulties=("hadr",)),
+            "unknown difficulty 'hadr' (did you mean 'hard'?); expected one of 'easy', 'medium' or 'hard'",
         ),
         (
             Filters(tags=("surgey",)),
@@ -643,3 +643,9 @@ def test_the_title_names_the_filters(demo: Bank) -> None:
         == "Testing methods, Drug mechanisms · hard · fill in the blanks"
     )
     assert filter_title(demo, Filters(tags=("surgery",), ids=("x",))) == "tagged surgery · selected questions"
+
+
+def test_filter_values_match_whatever_their_case(demo: Bank) -> None:
+    upper = filter_bank(demo, Filters(topics=("Testing",), kinds=("MULTI", "TrueFalse")))
+    lower = filter_bank(demo, Filters(topics=("testing",), kinds=("multi", "truefalse")))
+    assert [q.id for q in upper.questions] == [q.id for q in lower.questions] != []
