@@ -15,6 +15,7 @@ either is written, and each is written atomically, so a failure never leaves a p
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from typing import Any
 import typst  # this module is imported only by the commands that print
 
 from .. import markup
-from ..bank import DIFFICULTIES, AnyQuestion, Bank, Citation, Cloze, kind_facts
+from ..bank import DIFFICULTIES, AnyQuestion, Bank, ChoiceQuestion, Citation, Cloze, kind_facts
 from ..cloze import deletions
 from ..plan import Plan, PlanItem, PlanVersion
 from . import Job, Rendered
@@ -89,9 +90,12 @@ def render_quiz(bank: Bank, plan: Plan, out_path: str | Path, options: QuizOptio
             for (_, parts), found in zip(jobs, warnings, strict=True)
         ]
     )
+    questions = [bank.question(qid) for qid in plan.ids]
     return Rendered(
         tuple((path, pdf) for (path, _), pdf in zip(jobs, pdfs, strict=True)),
-        tuple(plan.warnings) + tuple(w for found in warnings for w in found),
+        tuple(plan.warnings)
+        + tuple(font_warnings(questions))
+        + tuple(w for found in warnings for w in found),
     )
 
 
@@ -185,14 +189,71 @@ def quiz_data(bank: Bank, plan: Plan, options: QuizOptions) -> Json:
     }
 
 
+LONG_WORD = 24  # characters: a longer unbroken run gets a break opportunity every this many
+_UNBROKEN = re.compile(rf"[^\s\u200b]{{{LONG_WORD + 1},}}")
+
+
+def _runs(text: str) -> list[Json]:
+    """The markup runs of ``text`` with long unbroken words made breakable."""
+    return [{**run, "t": breakable(str(run["t"]))} for run in markup.to_data(text)]
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space every LONG_WORD characters of an unbroken run (a URL,
+    a gene sequence, "aaaa…"), so Typst can wrap it instead of running off the page; it is
+    invisible in print and dropped from copied text by most PDF readers."""
+    if len(text) <= LONG_WORD:
+        return text
+    return _UNBROKEN.sub(
+        lambda m: "\u200b".join(m[0][i : i + LONG_WORD] for i in range(0, len(m[0]), LONG_WORD)), text
+    )
+
+
+# Unicode ranges the fonts built into Typst (Libertinus Serif, New Computer Modern and its
+# Math, DejaVu Sans Mono) cover between them: Latin, IPA, Greek, Cyrillic, Hebrew,
+# punctuation, symbols, arrows and mathematics. Text outside them prints as empty boxes.
+_COVERED = (
+    (0x0000, 0x058F), (0x0590, 0x05FF), (0x1D00, 0x1DBF), (0x1E00, 0x1FFF), (0x2000, 0x2BFF),
+    (0x2C60, 0x2C7F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F), (0xA720, 0xA7FF), (0xFB00, 0xFB4F),
+    (0xFE00, 0xFE0F), (0xFE20, 0xFE2F), (0xFFF0, 0xFFFF), (0x1D400, 0x1D7FF),
+)  # fmt: skip
+
+
+def uncovered(text: str) -> str | None:
+    """The first character of ``text`` no bundled font covers, or None."""
+    for ch in text:
+        code = ord(ch)
+        if code > 0x7F and not any(low <= code <= high for low, high in _COVERED):
+            return ch
+    return None
+
+
+def font_warnings(questions: list[AnyQuestion]) -> list[str]:
+    """A warning for each question with text that would print as empty boxes."""
+    found = []
+    for q in questions:
+        texts = [q.prompt, q.explain or "", *q.answer_texts()]
+        if isinstance(q, ChoiceQuestion):
+            texts += [d.text for d in q.distractors]
+        if q.context is not None:
+            texts.append(q.context.text)
+        ch = next((c for c in map(uncovered, texts) if c is not None), None)
+        if ch is not None:
+            found.append(
+                f"question '{q.id}' has text in a script the PDF's fonts do not cover "
+                f"('{ch}', U+{ord(ch):04X}): it prints as empty boxes"
+            )
+    return found
+
+
 def question_data(q: AnyQuestion, bank: Bank) -> Json:
     context = q.context
     return {
-        "stem": cloze_runs(q.text) if isinstance(q, Cloze) else markup.to_data(q.prompt),
-        "explain": markup.to_data(q.explain) if q.explain else None,
+        "stem": cloze_runs(q.text) if isinstance(q, Cloze) else _runs(q.prompt),
+        "explain": _runs(q.explain) if q.explain else None,
         "cites": [citation_data(c, bank) for c in q.cite],
         "context": (
-            {"text": markup.to_data(context.text), "cites": [citation_data(c, bank) for c in context.cite]}
+            {"text": _runs(context.text), "cites": [citation_data(c, bank) for c in context.cite]}
             if context is not None
             else None
         ),
@@ -219,12 +280,10 @@ def item_data(item: PlanItem) -> Json:
         "number": item.number,
         "id": item.id,
         "kind": item.kind,
-        "options": [
-            {"letter": x, "runs": markup.to_data(t)} for x, t in zip(letters, item.options, strict=True)
-        ],
+        "options": [{"letter": x, "runs": _runs(t)} for x, t in zip(letters, item.options, strict=True)],
         "correct": list(item.correct),
-        "answers": [markup.to_data(a) for a in item.answers],
-        "accepted": [[markup.to_data(a) for a in alternatives] for alternatives in item.accepted],
+        "answers": [_runs(a) for a in item.answers],
+        "accepted": [[_runs(a) for a in alternatives] for alternatives in item.accepted],
         "points": item.points,
         "lines": answer_lines(item),
     }
@@ -250,7 +309,7 @@ def cloze_runs(text: str) -> list[Json]:
     pieces.append(text[pos:])
     runs: list[Json] = []
     number = 0
-    for run in markup.to_data(_SLOT.join(pieces)):
+    for run in _runs(_SLOT.join(pieces)):
         for j, part in enumerate(str(run["t"]).split(_SLOT)):
             if j:
                 hint = found[number].hint
