@@ -19,7 +19,9 @@ def text_right_edges(pdf: Path) -> list[tuple[float, float]]:
     for page in PdfReader(pdf).pages:
         width = float(page.mediabox.width)
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        def visit(
+            text: str, cm: list[float], tm: list[float], font: object, size: float, width: float = width
+        ) -> None:
             if text.strip():
                 x = tm[4] * cm[0] + cm[4]
                 edges.append((x + 0.45 * size * abs(cm[0] or 1) * len(text), width))
