@@ -452,7 +452,8 @@ def test_any_ascii_text_prints_as_it_is(bank20: Bank, tmp_path: Path, stem: str)
     bank = replace(bank20, questions=(replace(q, stem=stem),))
     plan = plan_quiz(bank, count=None, versions=1, seed=1)
     out = write_quiz(bank, plan, tmp_path / "q.pdf", QuizOptions(title="T", key="none"))
-    assert f"1. {' '.join(markup.plain(stem).split())}" in texts(out.paths[0])[0]
+    printed = texts(out.paths[0])[0].replace("\u200b", "")  # long runs carry break opportunities
+    assert f"1. {' '.join(markup.plain(stem).split())}" in printed
 
 
 # -- the key for fast marking ----------------------------------------------------------
