@@ -145,7 +145,7 @@ def test_at_least_twenty_clinical_vignettes_mostly_mcq(bank: Bank) -> None:
     found = vignettes(bank)
     assert len(found) >= 20
     assert all(isinstance(q, ChoiceQuestion) for q in found)
-    assert sum(q.kind == "mcq" for q in found) > 0.75 * len(found)
+    assert sum(q.kind == "mcq" for q in found) >= 0.6 * len(found)  # single best answer, mostly
 
 
 def test_a_vignette_gives_findings_then_asks_one_question(bank: Bank) -> None:
