@@ -135,7 +135,7 @@ def test_some_facts_are_asked_in_several_kinds(bank: Bank) -> None:
     for q in bank.questions:
         kinds.setdefault(q.family, set()).add(q.kind)
     assert sum(len(k) >= 2 for k in kinds.values()) >= 30
-    assert len(kinds) >= 70
+    assert len(kinds) >= 60  # about 2.5 questions a fact: most facts asked in two or three kinds
 
 
 # -- vignettes -------------------------------------------------------------------------
