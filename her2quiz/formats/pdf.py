@@ -18,7 +18,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -133,23 +133,41 @@ def _compiler() -> Any:
 def compile_document(data: Json, parts: list[str], options: QuizOptions, warnings: list[str]) -> bytes:
     """Compile one PDF holding ``parts`` ("quiz", "key").
 
-    Every question is kept whole on a page. The template reports the blocks that may have
-    run off a page; only then is the document compiled again, measuring just those and
-    letting the ones taller than a page break (with a warning each).
+    Every question is kept whole on a page. The questions whose text might not fit on one
+    (:func:`suspects`) are measured by the template; those really taller than a page are
+    let break across pages, with a warning each.
     """
     what = "answer key" if parts == ["key"] else "quiz"
     title = options.title + (" — answer key" if what == "answer key" else "")
     document = {**data, "parts": parts, "meta": {**data["meta"], "document": title}}
-    compiler = _compiler()
-    pdf, suspects = _compile(compiler, document, options.epoch, "<overflow>")
-    if not suspects:
-        return pdf
-    pdf, split = _compile(compiler, {**document, "suspects": suspects}, options.epoch, "<split>")
+    pdf, split = _compile(_compiler(), document, options.epoch, "<split>")
     warnings.extend(
         f"question '{qid}' does not fit on one {options.paper} page in the {what}; it is printed across pages"
         for qid in dict.fromkeys(split)
     )
     return pdf
+
+
+SUSPECT_LINES = 18  # estimated lines from which a block is measured; a page holds about 45
+LINE_CHARS = 70  # characters an estimated line holds (fewer than a real line: errs towards measuring)
+
+
+def suspects(bank: Bank, ids: Sequence[str]) -> dict[str, bool]:
+    """The questions whose estimated height (their key entry's: stem, options, explanation,
+    context note, quotes and citations) might not fit on a page."""
+    found = {}
+    for qid in ids:
+        q = bank.question(qid)
+        texts = [q.prompt, q.explain or "", *q.answer_texts(), *(c.quote for c in q.citations())]
+        texts += [bank.sources[c.source].dated for c in q.citations() if c.source in bank.sources]
+        if isinstance(q, ChoiceQuestion):
+            texts += [d.text for d in q.distractors] + [d.why or "" for d in q.distractors]
+        if q.context is not None:
+            texts.append(q.context.text)
+        lines = sum(1 + len(t) // LINE_CHARS + t.count("\n") for t in texts if t)
+        if lines >= SUSPECT_LINES:
+            found[qid] = True
+    return found
 
 
 def _compile(compiler: Any, document: Json, epoch: int | None, report: str) -> tuple[bytes, list[str]]:
@@ -186,6 +204,7 @@ def quiz_data(bank: Bank, plan: Plan, options: QuizOptions) -> Json:
         "concept": concept_sheet(bank, plan),
         "blueprint": blueprint(bank, questions),
         "sources": cited_sources(bank, questions),
+        "suspects": suspects(bank, plan.ids),
     }
 
 
