@@ -115,9 +115,9 @@ def diagnose(
     """:func:`check` for a bank already loaded: its diagnostics plus the lints."""
     diagnostics = list(loaded.diagnostics)
     if lint and loaded.bank is not None:
-        from .lint import lint_bank
+        with paused_gc():  # importing the lints after a big load could start a full collection
+            from .lint import lint_bank
 
-        with paused_gc():
             diagnostics.extend(lint_bank(loaded.bank, display=loaded.display))
     if results is not None and loaded.bank is not None:
         from .grade import results_diagnostics
