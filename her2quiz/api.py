@@ -366,7 +366,11 @@ def quiz(
     rendered = render_quiz(selected, plan, out, options)
     outputs = list(rendered.files)
     if request.plan_path is not None:
-        outputs.append((request.plan_path, plan.to_json().encode("utf-8")))
+        from .formats import Job, get_format
+
+        outputs += (
+            get_format("plan").load().render(Job(bank=selected, target=request.plan_path, plan=plan)).files
+        )
     _write(outputs, [Path(bank_path), Path(bank_path).with_suffix(".lock")])
     return Report(tuple(Written(p) for p, _ in outputs), tuple(loaded.diagnostics), rendered.warnings)
 
