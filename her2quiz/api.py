@@ -250,9 +250,11 @@ def build(
         written = [
             Written(
                 deck_path,
-                f"{deck.notes} notes, {deck.cards} cards; {deck.new} new, {deck.changed} changed since the lock",
+                f"{deck.notes} notes, {deck.cards} cards; {deck.new} new, {deck.changed} changed since the lock"
+                + (f"; {deck.withdrawn} withdrawn" if deck.withdrawn else ""),
             )
         ]
+        # A withdrawn id the lock never knew was never shipped: no learner has it to withdraw.
         warnings: tuple[str, ...] = ()
         if quiz:
             from .formats.pdf import QuizOptions, render_quiz
@@ -265,7 +267,7 @@ def build(
             )
             outputs += rendered.files
             written += [Written(p) for p, _ in rendered.files]
-            warnings = rendered.warnings
+            warnings += rendered.warnings
         if deck.lock is not None:
             outputs.append((lock_path, deck.lock))
             written.append(Written(lock_path, "rewritten: new or changed questions"))

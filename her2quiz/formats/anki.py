@@ -10,6 +10,12 @@ re-importing work, as Anki's importer decides it:
   modification time is newer; its time is kept in the lock the same way, so a CSS or
   template change updates it and nothing else does.
 
+What a learner sees: choice options are stored plain (nothing in a card's front, not even
+its HTML, tells the correct option apart) and shuffled at each review by the templates'
+script, the same order on the front and the back; the correct ones are named only in the
+Answer field, which only the back shows. A question the bank lists under ``withdrawn:`` is
+shipped once more under its old GUID, tagged ``<bank>::withdrawn``, saying so and why.
+
 The package is written by hand (SQLite image, then a zip with fixed entry order, dates and
 compression), so the same bank, lock and ``SOURCE_DATE_EPOCH`` give the same bytes.
 """
@@ -36,8 +42,8 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from .. import markup
-from ..bank import AnyQuestion, Bank, ChoiceQuestion, Cloze, Option, TrueFalse
-from ..cloze import numbers
+from ..bank import AnyQuestion, Bank, ChoiceQuestion, Citation, Cloze, TrueFalse
+from ..cloze import numbers, outside
 from ..gcpause import paused_gc
 from ..lock import Lock, LockError, Stamp, Status, read_lock
 from ..select import option_order
@@ -45,11 +51,13 @@ from . import Job, Rendered
 
 __all__ = [
     "NOTETYPES",
+    "WITHDRAWN_TAG",
     "BuildResult",
     "DeckResult",
     "LockError",
     "NoteType",
     "build_deck",
+    "learn_notetypes",
     "lock_path_for",
     "note_for",
     "render_deck",
@@ -94,7 +102,19 @@ NOTETYPES: dict[str, NoteType] = {
         2,
     ),
 }
-ANKI_SHUFFLE = "anki"  # the stored option order: fixed per question, independent of any quiz seed
+# Shown by Anki's editor in a field while it is empty (Anki 2.1.50 and later). The bank never
+# fills Extra: it is the learner's, and the rule below is also printed under it on the back.
+EXTRA_RULE = (
+    "Your own note. Importing a new version of this question replaces every field, this one "
+    "too: keep a copy of anything you cannot lose."
+)
+FIELD_DESCRIPTIONS = {"Extra": EXTRA_RULE}
+ANKI_SHUFFLE = "anki"  # the stored order (no script): fixed per question, independent of any quiz seed
+WITHDRAWN_TAG = "withdrawn"  # under the bank's namespace: her2::withdrawn
+# Withdrawn notes new to a collection land in a subdeck of their own (one deletes it whole);
+# a learner's existing cards stay where they are. Not a kebab-case key, so never a topic's.
+WITHDRAWN_DECK = "(withdrawn)"
+WITHDRAWN_DECK_NAME = "Withdrawn questions"
 NOTETYPE_OF_KIND = {"mcq": "mcq", "multi": "mcq", "truefalse": "mcq", "cloze": "cloze", "basic": "basic"}
 
 
@@ -106,8 +126,9 @@ class Note:
     notetype: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
-    topic: str
+    topic: str  # a topic key, or WITHDRAWN_DECK
     ords: tuple[int, ...]
+    withdrawn: bool = False
 
     @property
     def digest(self) -> str:
@@ -125,6 +146,8 @@ class DeckResult:
     cards: int
     new: int  # questions not in the lock before this build
     changed: int  # questions whose content changed since the lock
+    withdrawn: int = 0  # withdrawn notes shipped
+    unknown: tuple[str, ...] = ()  # withdrawn ids the lock has no note type for: not shipped
 
 
 def render_deck(bank: Bank, *, lock_path: Path, epoch: int | None = None) -> DeckResult:
@@ -138,14 +161,22 @@ def render_deck(bank: Bank, *, lock_path: Path, epoch: int | None = None) -> Dec
         before = lock.to_json()
         now = epoch if epoch is not None else int(time.time())
         notes = [note_for(bank, q) for q in bank.questions]
+        gone, unknown = withdrawn_notes(bank, lock)
         statuses: Counter[Status] = Counter()
         stamps = []
         for note in notes:
-            stamp, status = lock.stamp("questions", note.qid, note.digest, now)
+            stamp, status = lock.stamp(
+                "questions", note.qid, note.digest, now, notetype=note.notetype, cards=note.ords
+            )
             stamps.append(stamp)
             statuses[status] += 1
-        models = _models(bank, sorted({n.notetype for n in notes}), lock, now)
-        data = _package(_collection(bank, notes, stamps, models))
+        for note in gone:
+            stamp, _ = lock.stamp(
+                "questions", note.qid, note.digest, now, notetype=note.notetype, cards=note.ords
+            )
+            stamps.append(stamp)
+        models = _models(bank, sorted({n.notetype for n in notes + gone}), lock, now)
+        data = _package(_collection(bank, notes + gone, stamps, models))
         after = lock.to_json()
     cards = sum(len(n.ords) for n in notes)
     return DeckResult(
@@ -155,6 +186,8 @@ def render_deck(bank: Bank, *, lock_path: Path, epoch: int | None = None) -> Dec
         cards,
         statuses[Status.NEW],
         statuses[Status.CHANGED],
+        len(gone),
+        unknown,
     )
 
 
@@ -167,6 +200,8 @@ class BuildResult:
     cards: int
     new: int
     changed: int
+    withdrawn: int = 0
+    unknown: tuple[str, ...] = ()
 
 
 def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None = None) -> BuildResult:
@@ -174,7 +209,9 @@ def build_deck(bank: Bank, out_path: Path, *, lock_path: Path, epoch: int | None
     deck = render_deck(bank, lock_path=lock_path, epoch=epoch)
     files = [(Path(out_path), deck.package)] + ([(lock_path, deck.lock)] if deck.lock is not None else [])
     Rendered(tuple(files)).write()
-    return BuildResult(Path(out_path), deck.notes, deck.cards, deck.new, deck.changed)
+    return BuildResult(
+        Path(out_path), deck.notes, deck.cards, deck.new, deck.changed, deck.withdrawn, deck.unknown
+    )
 
 
 def render(job: Job) -> Rendered:
@@ -199,15 +236,15 @@ def note_for(bank: Bank, q: AnyQuestion) -> Note:
     key = NOTETYPE_OF_KIND[q.kind]
     values = {
         "Id": _text(q.id),
-        "Explanation": _html(q.explain or ""),
-        "Source": _sources(bank, q),
+        "Explanation": _explanation(bank, q),
+        "Source": _sources(bank, q.citations()),
         "Extra": "",
     }
     ords: tuple[int, ...] = (0,)
     if isinstance(q, ChoiceQuestion | TrueFalse):
         values |= _choice_fields(q)
     elif isinstance(q, Cloze):
-        values["Text"] = _html(q.text)
+        values["Text"] = cloze_html(q.text)
         ords = tuple(n - 1 for n in numbers(q.text))
     else:
         values |= {"Front": _html(q.stem), "Back": _html(q.answer)}
@@ -216,51 +253,87 @@ def note_for(bank: Bank, q: AnyQuestion) -> Note:
 
 
 def _choice_fields(q: ChoiceQuestion | TrueFalse) -> dict[str, str]:
+    """Options as plain rows (``data-o``: the row's place in the stored order, which says
+    nothing of correctness); the correct ones named, by that place, only in Answer."""
     options = option_order(q, shuffle=ANKI_SHUFFLE)
-    # (letter, option, its text as HTML), each text rendered once for every field using it
-    shown = [(chr(ord("A") + i), o, _html(o.text)) for i, o in enumerate(options)]
-    rows = "".join([_option_html(letter, o, text) for letter, o, text in shown])
-    if isinstance(q, TrueFalse):
-        answer = _html(q.answer_texts()[0])
-    else:
-        answer = "".join([_keyed(letter, text) for letter, o, text in shown if o.correct])
+    # (place, letter, option, its text as HTML), each text rendered once for every field using it
+    shown = [(i, chr(ord("A") + i), o, _html(o.text)) for i, o in enumerate(options)]
+    rows = "".join([_option_html(i, letter, text) for i, letter, o, text in shown])
+    answer = "".join([_keyed(i, letter, text) for i, letter, o, text in shown if o.correct])
     whys = "".join(
         [
-            f'<li>{_keyed(letter, text)}<div class="h2q-whytext">{_html(o.why)}</div></li>'
-            for letter, o, text in shown
+            f'<li data-o="{i}">{_keyed(i, letter, text)}<div class="h2q-whytext">{_html(o.why)}</div></li>'
+            for i, letter, o, text in shown
             if o.why
         ]
+    )
+    # The templates' script shuffles only "shuffle" lists: true/false, sorted and as-written keep theirs.
+    order = (
+        "shuffle" if q.facts.shuffles and isinstance(q, ChoiceQuestion) and q.order == "shuffle" else "fixed"
     )
     return {
         "Kind": q.kind,
         "Question": _html(q.prompt),
-        "Options": f'<ol class="h2q-options">{rows}</ol>',
+        "Options": f'<ol class="h2q-options" data-order="{order}">{rows}</ol>',
         "Answer": answer,
         "Why": f'<ul class="h2q-whys">{whys}</ul>' if whys else "",
     }
 
 
-def _option_html(letter: str, option: Option, text: str) -> str:
-    """One option row; ``text`` is the option's text as HTML."""
-    cls = "h2q-opt h2q-correct" if option.correct else "h2q-opt"
+def _option_html(place: int, letter: str, text: str) -> str:
+    """One option row, the same markup for every option; ``text`` is its text as HTML."""
     return (
-        f'<li class="{cls}"><span class="h2q-letter">{letter}</span><span class="h2q-text">{text}</span></li>'
+        f'<li class="h2q-opt" data-o="{place}"><span class="h2q-letter">{letter}</span>'
+        f'<span class="h2q-text">{text}</span></li>'
     )
 
 
-def _keyed(letter: str, text: str, tag: str = "div") -> str:
-    """An option named by its letter; ``text`` is the option's text as HTML."""
-    return f'<{tag} class="h2q-keyed"><b>{letter}.</b> <span class="h2q-text">{text}</span></{tag}>'
+def _keyed(place: int, letter: str, text: str) -> str:
+    """An option named by its letter (the script re-letters it to the order shown)."""
+    return (
+        f'<div class="h2q-keyed" data-o="{place}"><b class="h2q-key">{letter}.</b> '
+        f'<span class="h2q-text">{text}</span></div>'
+    )
 
 
-def _sources(bank: Bank, q: AnyQuestion) -> str:
-    """Each cited source once (in order of first citation), with its quotes under it."""
+def _explanation(bank: Bank, q: AnyQuestion) -> str:
+    """The explanation, then the context note ("Since then: …") as a block of its own."""
+    text = _html(q.explain or "")
+    if q.context is None:
+        return text
+    # The full references are in Source with the quotes; here, only when they were written.
+    refs = "; ".join(dict.fromkeys(_text(_when(bank, c.source)) for c in q.context.cite))
+    return (
+        f'{text}<div class="h2q-context"><div class="h2q-label">Since then</div>'
+        f'<div class="h2q-context-text">{_html(q.context.text)}</div>'
+        f'<div class="h2q-context-ref">See Source: {refs}</div></div>'
+    )
+
+
+def _written(bank: Bank, key: str) -> str:
+    """A source's date and status on a line of their own, where a learner can see them."""
+    source = bank.sources[key]
+    when = "Undated" if source.date == "undated" else f"Dated {source.date}"
+    parts = [f'<span class="h2q-date">{_text(when)}</span>'] if source.date else []
+    parts += [f'<span class="h2q-status">{_text(source.status)}</span>'] if source.status else []
+    return f'<div class="h2q-when">{" · ".join(parts)}</div>' if parts else ""
+
+
+def _when(bank: Bank, key: str) -> str:
+    """A source's date and status ("2026-12; editors' notes"), or its reference when undated."""
+    source = bank.sources[key]
+    return "; ".join(x for x in (source.date, source.status) if x) or source.cite
+
+
+def _sources(bank: Bank, cites: tuple[Citation, ...]) -> str:
+    """Each cited source once (in order of first citation), its date and status, and its
+    quotes under it."""
     quotes: dict[str, list[str]] = {}
-    for c in q.cite:
+    for c in cites:
         quotes.setdefault(c.source, []).append(f'<div class="h2q-quote">“{_text(c.quote)}”</div>')
     items = "".join(
         [
-            f'<li><div class="h2q-ref">{_text(bank.sources[key].cite)}</div>{"".join(found)}</li>'
+            f'<li><div class="h2q-ref">{_text(bank.sources[key].cite)}</div>{_written(bank, key)}{"".join(found)}</li>'
             for key, found in quotes.items()
         ]
     )
@@ -268,14 +341,70 @@ def _sources(bank: Bank, q: AnyQuestion) -> str:
 
 
 def tags_for(bank: Bank, q: AnyQuestion) -> tuple[str, ...]:
-    """Namespaced tags (topic, difficulty, kind, sources) plus the question's own tags."""
+    """Namespaced tags: topic, difficulty, kind, sources, and the question's own tags
+    under ``<bank>::tag::``, so nothing lands at the top of a learner's tag list."""
     ns = f"{bank.id}::"
     tags = {f"{ns}topic::{q.topic}", f"{ns}kind::{q.kind}"}
-    tags |= {f"{ns}source::{c.source}" for c in q.cite}
+    tags |= {f"{ns}source::{c.source}" for c in q.citations()}
     if q.difficulty:
         tags.add(f"{ns}difficulty::{q.difficulty}")
-    tags |= {_SPACES.sub("_", t.strip()) for t in q.tags if t.strip()}
+    tags |= {f"{ns}tag::{_tag_part(t)}" for t in q.tags if _tag_part(t)}
     return tuple(sorted(tags))
+
+
+def _tag_part(tag: str) -> str:
+    """A free tag as one level of an Anki tag: spaces become "_", "::" cannot nest it."""
+    return _SPACES.sub("_", tag.strip()).replace("::", ":")
+
+
+# --- withdrawn questions ------------------------------------------------------------------
+
+
+def learn_notetypes(bank: Bank, lock: Lock) -> int:
+    """Teach a format-1 lock the note types and cards of ``bank``'s questions (an earlier
+    version of the bank, for questions since withdrawn); how many entries it learned."""
+    learned = 0
+    for q in bank.questions:
+        note = note_for(bank, q)
+        learned += lock.learn(q.id, note.notetype, note.ords)
+    return learned
+
+
+def withdrawn_notes(bank: Bank, lock: Lock) -> tuple[list[Note], tuple[str, ...]]:
+    """A note for each withdrawn id the lock knows (same GUID, note type and cards as the
+    learner's), and the ids it cannot ship because the lock has no note type for them."""
+    notes, unknown = [], []
+    for qid, reason in sorted(bank.withdrawn.items()):
+        stamp = lock.get("questions", qid)
+        if stamp is None or stamp.notetype not in NOTETYPES:
+            unknown.append(qid)
+            continue
+        notes.append(withdrawn_note(bank, qid, reason, stamp.notetype, stamp.cards or (0,)))
+    return notes, tuple(unknown)
+
+
+def withdrawn_note(bank: Bank, qid: str, reason: str, notetype: str, ords: tuple[int, ...]) -> Note:
+    """What a learner's note of a removed question becomes: a card that says it was
+    withdrawn, why (when the bank says), and how to find and delete such notes."""
+    nt = NOTETYPES[notetype]
+    tag = f"{bank.id}::{WITHDRAWN_TAG}"
+    why = f'<div class="h2q-withdrawn-why">{_html(reason)}</div>' if reason else ""
+    message = (
+        f'<div class="h2q-withdrawn"><div class="h2q-label">Withdrawn</div>'
+        f"<div>This question has been withdrawn from the bank.</div>{why}"
+        f'<div class="h2q-withdrawn-how">You can delete it: in Browse, search '
+        f"<b>tag:{_text(tag)}</b>, select the notes, then Notes → Delete.</div></div>"
+    )
+    values = dict.fromkeys(nt.fields, "") | {"Id": _text(qid)}
+    if nt.cloze:
+        marks = " ".join(f"{{{{c{o + 1}::withdrawn}}}}" for o in ords)
+        values["Text"] = f'{message}<div class="h2q-withdrawn-cards">{marks}</div>'
+    else:
+        values[nt.fields[nt.sort_field]] = message
+    if "Kind" in values:
+        values["Kind"] = WITHDRAWN_TAG
+    fields = tuple([values[name] for name in nt.fields])
+    return Note(qid, notetype, fields, (tag,), WITHDRAWN_DECK, ords, withdrawn=True)
 
 
 _SPACES = re.compile(r"\s+")
@@ -297,6 +426,18 @@ def _text(text: str) -> str:
 
 
 _SPECIAL = re.compile(r"[&<>\"'\[]")
+
+
+def cloze_html(text: str) -> str:
+    """Cloze text as field HTML: the markup parsed around the deletions as the PDF parses it
+    (:func:`her2quiz.cloze.outside`), each deletion's answer and hint escaped on its own."""
+    joined, slot, found = outside(text)
+    parts = _html(joined).split(slot)
+    out = [parts[0]]
+    for d, after in zip(found, parts[1:], strict=True):
+        hint = f"::{_html(d.hint)}" if d.hint else ""
+        out.append(f"{{{{c{d.number}::{_html(d.answer)}{hint}}}}}{after}")
+    return "".join(out)
 
 
 def _defuse(field: str) -> str:
@@ -329,7 +470,7 @@ def _model_json(bank: Bank, nt: NoteType) -> dict[str, Any]:
     model = genanki.Model(
         anki_id("notetype", bank.id, nt.key),
         nt.name(bank),
-        fields=[{"name": f} for f in nt.fields],
+        fields=[{"name": f, "description": FIELD_DESCRIPTIONS.get(f, "")} for f in nt.fields],
         templates=[{"name": nt.template, "qfmt": nt.front(), "afmt": nt.back()}],
         css=nt.css(),
         model_type=genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK,
@@ -350,6 +491,8 @@ def _decks(bank: Bank, topics: set[str], base: dict[str, Any], mtime: int) -> di
     names = {None: bank.deck} | {
         k: f"{bank.deck}::{_deck_part(v)}" for k, v in bank.topics.items() if k in topics
     }
+    if WITHDRAWN_DECK in topics:
+        names[WITHDRAWN_DECK] = f"{bank.deck}::{WITHDRAWN_DECK_NAME}"
     for topic, name in names.items():
         did = _deck_id(bank, topic)
         deck = genanki.Deck(did, name, description=_text(bank.title) if topic is None else "")
@@ -434,9 +577,12 @@ def _insert_notes(
             )
         )
         did = decks[note.topic]
+        queue = -1 if note.withdrawn else 0  # suspended, when imported with its scheduling
         for card_ord in note.ords:
             cid = max(mtime * 1000, cid + 1)
-            card_rows.append((cid, nid, did, card_ord, mtime, -1, 0, 0, i + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            card_rows.append(
+                (cid, nid, did, card_ord, mtime, -1, 0, queue, i + 1, 0, 0, 0, 0, 0, 0, 0, 0, "")
+            )
     db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
     db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
 
