@@ -61,3 +61,24 @@ def problems(text: str) -> list[tuple[int, str]]:
     if not dels and not found:
         found.append((0, "cloze text has no deletion; mark one as {{c1::answer}}"))
     return found
+
+
+def placeholder(text: str) -> str:
+    """A private-use character that ``text`` does not hold: it stands for each deletion
+    while the text around the deletions is parsed for markup."""
+    return next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+
+
+def outside(text: str) -> tuple[str, str, list[Deletion]]:
+    """The text with each deletion replaced by one placeholder character, that character,
+    and the deletions in order. Every output parses the markup of this text, so markup
+    that spans a deletion (``**a {{c1::b}} c**``) pairs up, and markup cut by one
+    (``*a {{c1::b* c}}``) stays literal, alike in Anki and in the PDF."""
+    found = deletions(text)
+    slot = placeholder(text)
+    pieces, pos = [], 0
+    for d in found:
+        pieces.append(text[pos : d.start])
+        pos = d.end
+    pieces.append(text[pos:])
+    return slot.join(pieces), slot, found

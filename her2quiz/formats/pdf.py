@@ -28,7 +28,7 @@ import typst  # this module is imported only by the commands that print
 
 from .. import markup
 from ..bank import DIFFICULTIES, AnyQuestion, Bank, ChoiceQuestion, Citation, Cloze, kind_facts
-from ..cloze import deletions
+from ..cloze import outside
 from ..plan import Plan, PlanItem, PlanVersion
 from . import Job, Rendered
 
@@ -36,7 +36,6 @@ PAPERS = ("a4", "us-letter")
 KEYS = ("separate", "appended", "none")
 Json = dict[str, Any]
 TEMPLATE = Path(__file__).parent.parent / "templates" / "quiz.typ"
-_SLOT = "\ue000"  # stands for a cloze deletion while the markup is parsed
 
 
 @dataclass(frozen=True)
@@ -317,19 +316,14 @@ def answer_lines(item: PlanItem) -> int:
 def cloze_runs(text: str) -> list[Json]:
     """The cloze text as runs, each deletion a numbered blank ({"blank": n, "hint": …}).
 
-    Deletions are swapped for a placeholder before the markup is parsed, so markup that
-    spans a deletion still pairs up.
+    The markup is parsed with the deletions swapped for a placeholder
+    (:func:`her2quiz.cloze.outside`), as the Anki deck does it.
     """
-    found = deletions(text)
-    pieces, pos = [], 0
-    for d in found:
-        pieces.append(text[pos : d.start])
-        pos = d.end
-    pieces.append(text[pos:])
+    joined, slot, found = outside(text)
     runs: list[Json] = []
     number = 0
-    for run in _runs(_SLOT.join(pieces)):
-        for j, part in enumerate(str(run["t"]).split(_SLOT)):
+    for run in _runs(joined):
+        for j, part in enumerate(str(run["t"]).split(slot)):
             if j:
                 hint = found[number].hint
                 number += 1
