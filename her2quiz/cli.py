@@ -18,7 +18,7 @@ import click
 
 from . import __version__, api
 from .bank import DIFFICULTIES, KINDS
-from .diagnostics import Diagnostic, exit_status, summary
+from .diagnostics import Diagnostic, InputFileError, exit_status, summary
 from .select import Filters
 
 P = ParamSpec("P")
@@ -108,10 +108,10 @@ def report(result: api.Report) -> None:
         click.echo(f"wrote {w.path}" + (f" ({w.summary})" if w.summary else ""))
 
 
-def calling(call: Callable[[], api.Report]) -> None:
-    """Run one api call; print its report; turn its errors into messages and statuses."""
+def calling(call: Callable[[], R]) -> R:
+    """Run one api call, turning its errors into messages and exit statuses."""
     try:
-        result = call()
+        return call()
     except api.BankError as e:
         print_diagnostics(e.diagnostics, None, "concise", err=True)
         what = f"{e.display}: {summary(e.diagnostics)}" if e.diagnostics else e.display
@@ -120,7 +120,8 @@ def calling(call: Callable[[], api.Report]) -> None:
         raise click.UsageError(str(e)) from None
     except api.OutputError as e:
         raise click.ClickException(f"{e}; nothing written") from None
-    report(result)
+    except InputFileError as e:  # a plan or results file (grade)
+        raise click.ClickException(str(e)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -187,14 +188,16 @@ def build_cmd(
     holds exactly what learners already have.
     """
     epoch = source_date_epoch()
-    calling(
-        lambda: api.build(
-            bank,
-            out_dir=out_dir,
-            sources=sources,
-            filters=make_filters(**filters),
-            quiz=not no_quiz,
-            epoch=epoch,
+    report(
+        calling(
+            lambda: api.build(
+                bank,
+                out_dir=out_dir,
+                sources=sources,
+                filters=make_filters(**filters),
+                quiz=not no_quiz,
+                epoch=epoch,
+            )
         )
     )
 
@@ -325,7 +328,11 @@ def quiz_cmd(
         blueprint=blueprint,
     )
     epoch = source_date_epoch()
-    calling(lambda: api.quiz(bank, request, sources=sources, filters=make_filters(**filters), epoch=epoch))
+    report(
+        calling(
+            lambda: api.quiz(bank, request, sources=sources, filters=make_filters(**filters), epoch=epoch)
+        )
+    )
 
 
 @main.command("export", short_help="Export to Moodle, GIFT, Canvas QTI, Kahoot, Blooket, Quizlet or HTML.")
@@ -378,17 +385,19 @@ def export_cmd(
     cannot carry (a cloze in GIFT, five options in Kahoot) is left out with a warning naming
     it and the rule; under --strict that is an error and nothing is written."""
     epoch = source_date_epoch()
-    calling(
-        lambda: api.export(
-            bank,
-            fmt.lower(),
-            out,
-            sources=sources,
-            filters=make_filters(**filters),
-            strict=strict,
-            epoch=epoch,
-            seed=seed,
-            versions=versions,
+    report(
+        calling(
+            lambda: api.export(
+                bank,
+                fmt.lower(),
+                out,
+                sources=sources,
+                filters=make_filters(**filters),
+                strict=strict,
+                epoch=epoch,
+                seed=seed,
+                versions=versions,
+            )
         )
     )
 
@@ -450,12 +459,9 @@ def grade_cmd(
     """Mark RESPONSES (answer-sheet CSV, ZipGrade, Moodle or Google Forms export) against
     PLAN (the plan.json of `quiz --plan`): marks per student, and an item analysis with
     Moodle's definitions that flags keys to check and distractors that do no work."""
-    from .grade import ResultsError
-    from .plan import PlanError
-
     epoch = source_date_epoch()
-    try:
-        outcome = api.grade(
+    outcome = calling(
+        lambda: api.grade(
             plan,
             responses,
             bank_path=bank_path,
@@ -467,17 +473,7 @@ def grade_cmd(
             results_dir=results_dir,
             epoch=epoch,
         )
-    except PlanError as e:
-        raise click.ClickException(str(e)) from None
-    except ResultsError as e:
-        raise click.ClickException(e.diagnostic.concise()) from None
-    except api.BankError as e:
-        print_diagnostics(e.diagnostics, None, "concise", err=True)
-        raise click.ClickException(f"{e.display}: {summary(e.diagnostics)}; nothing written") from None
-    except api.UsageError as e:
-        raise click.UsageError(str(e)) from None
-    except api.OutputError as e:
-        raise click.ClickException(f"{e}; nothing written") from None
+    )
     click.echo(outcome.text, nl=False)
     for w in outcome.written:
         click.echo(f"wrote {w.path}", err=True)

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+class InputFileError(Exception):
+    """A file other than the bank (a plan, a class's results) cannot be used; ``str()`` says
+    where and why (exit status 1)."""
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"

@@ -55,11 +55,13 @@ def plain(text: str) -> str:
     return "".join(s.text for s in parse(text))
 
 
-def to_html(text: str) -> str:
-    """Escaped HTML with <b> and <i> for the markup; line breaks become <br>."""
+def to_html(text: str, *, escapes: dict[int, str] = _HTML_ESCAPES, newline: str = "<br>") -> str:
+    """Escaped HTML with <b> and <i> for the markup; line breaks become ``newline``.
+    ``escapes`` is the translate table of the characters to escape (outputs that need more
+    or fewer than :func:`escape_html` give their own)."""
     out = []
     for span in parse(text):
-        piece = escape_html(span.text).replace("\n", "<br>")
+        piece = span.text.translate(escapes).replace("\n", newline)
         if span.italic:
             piece = f"<i>{piece}</i>"
         if span.bold:

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from .bank import KINDS, LETTERS, Kind, kind_facts
+from .diagnostics import InputFileError
 
 PLAN_FORMAT = 2  # 1: the unversioned plan.json of 0.1 (no "format" key, no points)
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 
 
-class PlanError(Exception):
+class PlanError(InputFileError):
     """A plan.json that cannot be read back; ``str()`` names the file and the place."""
 
 

@@ -27,7 +27,7 @@ from importlib import resources
 
 from .. import markup
 from ..bank import AnyQuestion, Bank, Basic, ChoiceQuestion, Citation, Cloze, Option
-from ..cloze import deletions
+from ..cloze import deletions, outside
 from ..plan import Plan, PlanItem
 from ..select import option_order, plan_quiz
 from . import Job, Rendered
@@ -35,7 +35,6 @@ from . import Job, Rendered
 DATA_ID = "h2q-data"
 STORAGE_PREFIX = "her2quiz:"  # localStorage key: this prefix, then the bank's sha256
 LONG_ANSWER_WORDS = 4  # a basic answer of more words is judged by the learner, not matched
-_SLOT = "\ue000"  # stands for a cloze deletion while the markup is parsed
 _PLACEHOLDER = re.compile(r"@@([a-z]+)@@")
 # Characters that could end or confuse a <script> block, as JSON escapes (same value).
 _JSON_IN_SCRIPT = str.maketrans(
@@ -201,20 +200,15 @@ def runs(text: str) -> Runs:
 def cloze_parts(text: str) -> list[object]:
     """The cloze text as [text, flags] runs with each deletion an integer (its 0-based index).
 
-    Deletions are swapped for a placeholder before the markup is parsed, so markup that
-    spans a deletion still pairs up.
+    The markup is parsed around the deletions as Anki and the PDF parse it
+    (:func:`her2quiz.cloze.outside`).
     """
-    found = deletions(text)
-    pieces, pos = [], 0
-    for d in found:
-        pieces.append(text[pos : d.start])
-        pos = d.end
-    pieces.append(text[pos:])
+    joined, slot, _ = outside(text)
     parts: list[object] = []
     number = 0
-    for span in markup.parse(_SLOT.join(pieces)):
+    for span in markup.parse(joined):
         flags = (1 if span.bold else 0) | (2 if span.italic else 0)
-        for j, piece in enumerate(span.text.split(_SLOT)):
+        for j, piece in enumerate(span.text.split(slot)):
             if j:
                 parts.append(number)
                 number += 1

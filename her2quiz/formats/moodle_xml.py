@@ -57,16 +57,7 @@ _OUTSIDE_BLANK = str.maketrans({"{": "&#123;", "}": "&#125;"})
 def html(text: str, *, extra: dict[int, str] | None = None) -> str:
     """The bank text as HTML: entities for ``& < >``, <b>/<i> for the markup, <br> before
     each line break (the break itself is kept); ``extra`` escapes more characters."""
-    table = {**_HTML, **extra} if extra else _HTML
-    out = []
-    for span in markup.parse(text):
-        piece = span.text.translate(table).replace("\n", "<br>\n")
-        if span.italic:
-            piece = f"<i>{piece}</i>"
-        if span.bold:
-            piece = f"<b>{piece}</b>"
-        out.append(piece)
-    return "".join(out)
+    return markup.to_html(text, escapes={**_HTML, **extra} if extra else _HTML, newline="<br>\n")
 
 
 def is_short_answer(q: Basic) -> bool:

@@ -31,7 +31,7 @@ import numpy as np
 from .. import markup
 from ..bank import LETTERS, AnyQuestion, Bank, Kind, kind_facts
 from ..cloze import deletions
-from ..diagnostics import Diagnostic, did_you_mean
+from ..diagnostics import Diagnostic, InputFileError, did_you_mean
 from ..plan import Plan, PlanItem
 
 FORMATS = ("sheet", "zipgrade", "moodle", "forms")
@@ -39,7 +39,7 @@ MAX_BYTES = 64 * 1024 * 1024
 _UNANSWERED = ("", "-")  # Moodle writes "-" for a question not answered
 
 
-class ResultsError(Exception):
+class ResultsError(InputFileError):
     """A result file that cannot be graded; ``diagnostic`` says where and why."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
